@@ -1,0 +1,6 @@
+namespace McpAspire.Mcp;
+
+/// <summary>Marker for the assembly; the real API arrives with its issue.</summary>
+internal static class AssemblyMarker
+{
+}

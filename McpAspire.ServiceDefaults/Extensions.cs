@@ -1,0 +1,65 @@
+using McpAspire.ServiceDefaults.Health;
+using McpAspire.ServiceDefaults.Resilience;
+using McpAspire.ServiceDefaults.ServiceDiscovery;
+using McpAspire.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The shared defaults every McpAspire service adds, in the shape of Aspire's ServiceDefaults project:
+/// OpenTelemetry, health checks, service discovery and resilience for every factory <see cref="HttpClient"/>.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Path of the readiness endpoint (all checks).</summary>
+    public const string HealthEndpointPath = "/health";
+
+    /// <summary>Path of the liveness endpoint (checks tagged <c>live</c>).</summary>
+    public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>Adds OpenTelemetry, default health checks, service discovery and HTTP resilience.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.AddHttpResilience(builder.Configuration);
+
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Resilience is the outer handler so every retry resolves the service name again.
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Adds a <c>self</c> liveness check so <c>/alive</c> answers while the process runs.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c> (all checks) and <c>/alive</c> (checks tagged <c>live</c>), each with a JSON body.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains("live"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace McpAspire.ServiceDefaults.Tests;
+
+public sealed class HealthEndpointTests
+{
+    [Fact]
+    public async Task Health_reports_every_check_while_alive_reports_only_live_ones()
+    {
+        await using var app = await KestrelApp.StartAsync(
+            b =>
+            {
+                b.AddServiceDefaults();
+                b.Services.AddHealthChecks().AddCheck("database", () => HealthCheckResult.Unhealthy("redis is down"));
+            },
+            a => a.MapDefaultEndpoints());
+        using var client = new HttpClient { BaseAddress = app.Address };
+
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        using var healthJson = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+        Assert.Equal("Unhealthy", healthJson.RootElement.GetProperty("status").GetString());
+        var checks = healthJson.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("self").GetProperty("status").GetString());
+        Assert.Equal("redis is down", checks.GetProperty("database").GetProperty("description").GetString());
+
+        using var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        using var aliveJson = JsonDocument.Parse(await alive.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", aliveJson.RootElement.GetProperty("status").GetString());
+        Assert.False(aliveJson.RootElement.GetProperty("checks").TryGetProperty("database", out _));
+    }
+}

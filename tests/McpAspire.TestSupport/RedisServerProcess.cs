@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace McpAspire.TestSupport;
+
+/// <summary>Which real server a test runs against.</summary>
+public enum RedisServerKind
+{
+    /// <summary>Debian's <c>redis-server</c> (7.x).</summary>
+    Redis,
+
+    /// <summary>Microsoft Garnet from the <c>garnet-server</c> local tool, started as <c>GarnetServer.dll</c> to own one PID.</summary>
+    Garnet,
+}
+
+/// <summary>
+/// A real redis-server or Garnet on a free loopback port, with a password, started by the test and stopped by its PID.
+/// Can be stopped and started again on the same port and data directory (for persistence and reconnect tests).
+/// </summary>
+public sealed class RedisServerProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private RedisServerProcess(RedisServerKind kind, int port, string password, string? dataDirectory)
+    {
+        Kind = kind;
+        Port = port;
+        Password = password;
+        DataDirectory = dataDirectory;
+    }
+
+    /// <summary>The server kind.</summary>
+    public RedisServerKind Kind { get; }
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>The password clients must send.</summary>
+    public string Password { get; }
+
+    /// <summary>Persistence directory (AOF), or null when the server keeps nothing on disk.</summary>
+    public string? DataDirectory { get; }
+
+    /// <summary>PID of the running server, or null when stopped.</summary>
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>A StackExchange.Redis-format connection string.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password}";
+
+    /// <summary>Starts a server; <paramref name="persistent"/> turns on AOF in a fresh temporary directory.</summary>
+    public static async Task<RedisServerProcess> StartAsync(RedisServerKind kind, bool persistent = false, string? password = null, CancellationToken cancellationToken = default)
+    {
+        var dir = persistent ? Directory.CreateTempSubdirectory("mcpaspire-redis-").FullName : null;
+        var server = new RedisServerProcess(kind, FreePort.Next(), password ?? "test-" + Guid.NewGuid().ToString("N")[..16], dir);
+        await server.StartAgainAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Path of the redis-server binary, or a clear failure.</summary>
+    public static string RedisServerPath() =>
+        FindOnPath("redis-server") ?? throw new InvalidOperationException("redis-server is not installed: run ./test.sh (it installs it with apt) or apt-get install redis-server.");
+
+    /// <summary>Path of GarnetServer.dll from the restored local tool, or a clear failure.</summary>
+    public static string GarnetDllPath()
+    {
+        var nugetRoot = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var toolDir = Path.Combine(nugetRoot, "garnet-server", "2.2.8", "tools");
+        var dll = Directory.Exists(toolDir)
+            ? Directory.EnumerateFiles(toolDir, "GarnetServer.dll", SearchOption.AllDirectories).OrderDescending().FirstOrDefault()
+            : null;
+        return dll ?? throw new InvalidOperationException($"GarnetServer.dll not found under {toolDir}: run 'dotnet tool restore' at the repository root.");
+    }
+
+    /// <summary>(Re)starts the server on the same port and data directory.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (Pid is not null)
+        {
+            throw new InvalidOperationException("The server is already running.");
+        }
+        var psi = Kind == RedisServerKind.Redis ? RedisStartInfo() : GarnetStartInfo();
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitForPingAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the server by PID (SIGKILL) and waits for it to exit.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { } p)
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            await p.WaitForExitAsync().ConfigureAwait(false);
+            p.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>What the server printed, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        if (DataDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private ProcessStartInfo RedisStartInfo()
+    {
+        var psi = new ProcessStartInfo(RedisServerPath());
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", Password, "--save", "", "--daemonize", "no", "--protected-mode", "yes" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        if (DataDirectory is not null)
+        {
+            foreach (var arg in new[] { "--dir", DataDirectory, "--appendonly", "yes", "--appendfsync", "always" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+        }
+        else
+        {
+            psi.ArgumentList.Add("--appendonly");
+            psi.ArgumentList.Add("no");
+        }
+        return psi;
+    }
+
+    private ProcessStartInfo GarnetStartInfo()
+    {
+        var psi = new ProcessStartInfo("dotnet");
+        foreach (var arg in new[] { GarnetDllPath(), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--auth", "Password", "--password", Password, "--lua", "-m", "256m", "-i", "16m", "--quiet" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        if (DataDirectory is not null)
+        {
+            foreach (var arg in new[] { "--aof", "--device-type", "RandomAccess", "--checkpointdir", DataDirectory, "--logdir", DataDirectory, "--recover" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+        }
+        return psi;
+    }
+
+    private async Task WaitForPingAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var auth = Encoding.ASCII.GetBytes($"*2\r\n$4\r\nAUTH\r\n${Encoding.UTF8.GetByteCount(Password)}\r\n{Password}\r\n*1\r\n$4\r\nPING\r\n");
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process is null || _process.HasExited)
+            {
+                throw new InvalidOperationException($"{Kind} exited during start-up (code {_process?.ExitCode}):\n{Output}");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port, cancellationToken).ConfigureAwait(false);
+                var stream = client.GetStream();
+                await stream.WriteAsync(auth, cancellationToken).ConfigureAwait(false);
+                var buffer = new byte[256];
+                var text = new StringBuilder();
+                using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                readTimeout.CancelAfter(TimeSpan.FromSeconds(2));
+                while (!text.ToString().Contains("+PONG", StringComparison.Ordinal))
+                {
+                    var n = await stream.ReadAsync(buffer, readTimeout.Token).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+                    text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                }
+                if (text.ToString().Contains("+PONG", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Kind} on port {Port} did not answer PING within 30 s:\n{Output}");
+            }
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            if (_output.Length < 64 * 1024)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -35,6 +35,7 @@ public static class StateServiceApp
         builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddSingleton<ChangeBroadcaster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeBroadcaster>());
+        builder.Services.AddHealthChecks().AddCheck<ChangeFeedHealthCheck>("change-feed");
         builder.Services.AddSingleton<SessionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionSweeper>());
 
@@ -56,6 +57,7 @@ public static class StateServiceApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestTimeouts();
+        app.UseMiddleware<RedisAvailabilityMiddleware>();
 
         app.MapDefaultEndpoints();
         app.MapOpenApi();

@@ -16,7 +16,9 @@ public static class AdminEndpoints
         routes.MapGet("/stats", (StateMetrics metrics, IConnectionMultiplexer redis) => TypedResults.Ok(metrics.Snapshot(redis.IsConnected)))
             .WithTags("Stats").WithName("GetStats");
 
-        var admin = routes.MapGroup("/admin").WithTags("Admin").WithRequestTimeout(StateTimeouts.Long);
+        var admin = routes.MapGroup("/admin");
+        admin.WithTags("Admin");
+        admin.WithRequestTimeout(StateTimeouts.Long);
         admin.MapPost("/sweep", async (SessionSweeper sweeper, CancellationToken ct) =>
         {
             var (expired, removed) = await sweeper.SweepOnceAsync(ct).ConfigureAwait(false);

@@ -13,8 +13,12 @@ public static class ChangeStreamEndpoints
     private static readonly TimeSpan s_heartbeat = TimeSpan.FromSeconds(15);
 
     /// <summary>Maps the endpoint.</summary>
-    public static RouteHandlerBuilder MapChangeStream(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/events", StreamAsync).WithTags("Events").WithName("StreamChanges").DisableRequestTimeout();
+    public static RouteHandlerBuilder MapChangeStream(this IEndpointRouteBuilder routes)
+    {
+        var endpoint = routes.MapGet("/events", StreamAsync).WithTags("Events").WithName("StreamChanges");
+        endpoint.DisableRequestTimeout();
+        return endpoint;
+    }
 
     private static async Task StreamAsync(HttpContext http, string? session, ChangeBroadcaster broadcaster)
     {

@@ -40,7 +40,7 @@ public sealed class ChangeSubscription : IDisposable
 /// silently skipped; after a Redis reconnect every subscriber gets a <c>resync</c> notice, since changes published
 /// during the gap were not received.
 /// </summary>
-public sealed partial class ChangeBroadcaster : IHostedService
+public sealed partial class ChangeBroadcaster : IHostedService, IDisposable
 {
     /// <summary>Sent (as a JSON change of this type) when changes may have been missed.</summary>
     public const string ResyncType = "resync";
@@ -51,6 +51,8 @@ public sealed partial class ChangeBroadcaster : IHostedService
     private readonly StateMetrics _metrics;
     private readonly ILogger<ChangeBroadcaster> _logger;
     private readonly ConcurrentDictionary<ChangeSubscription, byte> _subscribers = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _subscribeLoop;
 
     /// <summary>Creates the broadcaster.</summary>
     public ChangeBroadcaster(IConnectionMultiplexer redis, StateKeys keys, IOptions<StateOptions> options, StateMetrics metrics, ILogger<ChangeBroadcaster> logger)
@@ -82,30 +84,62 @@ public sealed partial class ChangeBroadcaster : IHostedService
     }
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         _redis.ConnectionRestored += OnConnectionRestored;
-        try
+        // Redis may still be connecting (or down) at start-up: keep trying in the background so the service starts
+        // anyway; once registered, the client resubscribes by itself after reconnects.
+        _subscribeLoop = Task.Run(() => SubscribeUntilDoneAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeUntilDoneAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
         {
-            await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.ChangesChannel), (_, message) => Deliver((string)message!)).ConfigureAwait(false);
-        }
-        catch (RedisConnectionException ex)
-        {
-            // Redis may be down at start-up: the client resubscribes when it comes back.
-            LogSubscribeDeferred(_logger, ex.Message);
+            try
+            {
+                await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.ChangesChannel), (_, message) => Deliver((string)message!)).ConfigureAwait(false);
+                IsSubscribed = true;
+                return;
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            {
+                LogSubscribeDeferred(_logger, ex.Message);
+            }
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
         }
     }
 
+    /// <summary>True once the Redis subscription is registered (readiness of <c>/events</c>).</summary>
+    public bool IsSubscribed { get; private set; }
+
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _redis.ConnectionRestored -= OnConnectionRestored;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_subscribeLoop is { } loop)
+        {
+            await loop.ConfigureAwait(false);
+        }
         foreach (var subscription in _subscribers.Keys)
         {
             Remove(subscription);
         }
-        return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
 
     /// <summary>Fans one raw channel message (<c>sid\tjson</c>) out.</summary>
     internal void Deliver(string message)

@@ -34,7 +34,7 @@ public sealed class RecoveryTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var enumerator = b.Client.SubscribeAsync(sid, cts.Token).GetAsyncEnumerator(cts.Token);
         var next = enumerator.MoveNextAsync().AsTask();
-        await Task.Delay(300);
+        await b.WaitForSubscribersAsync(1);
         var id = await a.Client.AppendEventAsync("alice", sid, "get", JsonDocument.Parse("{\"x\":1}").RootElement);
         Assert.True(await next);
         Assert.Equal(StateChangeTypes.SessionEvent, enumerator.Current.Type);

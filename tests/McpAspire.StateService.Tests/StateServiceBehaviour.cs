@@ -99,13 +99,15 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
 
         using var changes = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var expiredSeen = WaitForChangeAsync(StateChangeTypes.SessionExpired, session.Id, changes.Token);
-        await Eventually.HoldsAsync(async () => await Client.GetSessionAsync(alice, session.Id) is null, "the idle session expired");
+        // Polled without touching (a get would slide the TTL and keep it alive).
+        await Eventually.HoldsAsync(async () => await Client.CountSessionsAsync(alice) == 0, "the idle session expired");
+        Assert.Null(await Client.GetSessionAsync(alice, session.Id));
 
         using var sweep = await _host.Http.PostAsync(new Uri("admin/sweep", UriKind.Relative), null);
         sweep.EnsureSuccessStatusCode();
         var change = await expiredSeen;
         Assert.Equal(session.Id, change.SessionId);
-        Assert.Equal(0, await Client.CountSessionsAsync(alice));
+        Assert.Empty((await Client.ListSessionsAsync(alice)).Items);
     }
 
     [Fact]
@@ -130,7 +132,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
 
         var list = await Client.ListMcpClientsAsync(alice, sid);
         Assert.Equal(["everything", "memory", "toolhost"], list!.Select(c => c.Name));
-        Assert.All(list, c => Assert.Equal(3, c.ToolCount));
+        Assert.All(list!, c => Assert.Equal(3, c.ToolCount));
 
         Assert.True(await Client.UpdateToolCountAsync(alice, sid, "memory", 9));
         Assert.True(await Client.SetMcpClientStatusAsync(alice, sid, "memory", "reconnecting", "down-2"));
@@ -204,7 +206,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
 
         var after20 = await Client.ReadEventsAsync(alice, sid, afterId: 20);
         Assert.Equal([21L, 22, 23, 24, 25], after20!.Select(e => e.Id));
-        Assert.Equal(23, after20[2].Data.GetProperty("params").GetProperty("i").GetInt32());
+        Assert.Equal(23, after20![2].Data.GetProperty("params").GetProperty("i").GetInt32());
 
         var getOnly = await Client.ReadEventsAsync(alice, sid, afterId: 20, stream: "get");
         Assert.Equal([22L, 24], getOnly!.Select(e => e.Id));
@@ -227,7 +229,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         var received = new List<StateChange>();
         var enumerator = Client.SubscribeAsync(sid, cts.Token).GetAsyncEnumerator(cts.Token);
         var first = enumerator.MoveNextAsync().AsTask();
-        await Task.Delay(300); // let the subscription register before producing
+        await _host.WaitForSubscribersAsync(1);
         await Client.RegisterMcpClientAsync(alice, sid, "toolhost", new RegisterClientRequest("http://toolhost/mcp"));
         await Client.AppendEventAsync(alice, sid, "get", JsonDocument.Parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}").RootElement);
 
@@ -300,7 +302,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         var keys = new List<string>();
         await foreach (var key in db.ScanAsync($"mcp:{{{sid}}}:*", 100))
         {
-            keys.Add(key.ToString());
+            keys.Add(key.ToString()!);
         }
         Assert.Equal([$"mcp:{{{sid}}}:client:a", $"mcp:{{{sid}}}:clients", $"mcp:{{{sid}}}:events", $"mcp:{{{sid}}}:session"], keys.Order());
         foreach (var key in keys)

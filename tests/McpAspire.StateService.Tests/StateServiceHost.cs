@@ -28,7 +28,7 @@ internal sealed class StateServiceHost : IAsyncDisposable
 
     public StateServiceClient Client { get; }
 
-    public static async Task<StateServiceHost> StartAsync(string redisConnectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<StateServiceHost> StartAsync(string redisConnectionString, IDictionary<string, string?>? settings = null, bool waitHealthy = true)
     {
         var app = StateServiceApp.Build([], builder =>
         {
@@ -47,8 +47,24 @@ internal sealed class StateServiceHost : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StateServiceHost(app, new Uri(address + "/"));
+        var host = new StateServiceHost(app, new Uri(address + "/"));
+        if (waitHealthy)
+        {
+            await host.WaitHealthyAsync();
+        }
+        return host;
     }
+
+    /// <summary>Waits until <c>/health</c> is 200 (Redis reachable, change feed subscribed).</summary>
+    public Task WaitHealthyAsync() => Eventually.HoldsAsync(async () =>
+    {
+        using var response = await Http.GetAsync(new Uri("health", UriKind.Relative));
+        return response.IsSuccessStatusCode;
+    }, $"{Address} was healthy");
+
+    /// <summary>Waits until this replica has at least <paramref name="count"/> open <c>/events</c> streams.</summary>
+    public Task WaitForSubscribersAsync(long count) =>
+        Eventually.HoldsAsync(async () => (await Client.GetStatsAsync()).EventSubscribers >= count, $"{count} subscriber(s) were registered");
 
     public async ValueTask DisposeAsync()
     {

@@ -111,8 +111,10 @@ public sealed class StateTouchScenario : IScenario
             {
                 await client.TouchSessionAsync("bench", sessions[i % Callers], cancellationToken);
             }
-            var calls = CommandCalls((string)(await db.ExecuteAsync("INFO", "commandstats"))!);
-            BenchResult.Report(Name_, "redis_commands_per_touch", (double)calls / probeTouches, "commands");
+            var stats = (string)(await db.ExecuteAsync("INFO", "commandstats"))!;
+            // A round trip is one command sent by a client; commands a script runs inside Redis are counted apart.
+            BenchResult.Report(Name_, "redis_round_trips_per_touch", (double)CommandCalls(stats, "evalsha") / probeTouches, "round trips");
+            BenchResult.Report(Name_, "redis_commands_inside_script_per_touch", (double)CommandCalls(stats, null) / probeTouches, "commands");
 
             // Memory: 10,000 idle sessions with 3 MCP client records each.
             await db.ExecuteAsync("FLUSHALL");
@@ -143,14 +145,15 @@ public sealed class StateTouchScenario : IScenario
         return 0;
     }
 
-    private static long CommandCalls(string commandStats)
+    /// <summary>Calls of one command (or, with null, of every command but the script calls and this probe's own).</summary>
+    private static long CommandCalls(string commandStats, string? command)
     {
         long total = 0;
         foreach (var line in commandStats.Split('\n'))
         {
             // cmdstat_evalsha:calls=2000,usec=...
-            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && !line.StartsWith("cmdstat_info", StringComparison.Ordinal)
-                && !line.StartsWith("cmdstat_config", StringComparison.Ordinal))
+            var name = line.StartsWith("cmdstat_", StringComparison.Ordinal) ? line[8..line.IndexOf(':', StringComparison.Ordinal)] : null;
+            if (name is not null && (command is null ? name is not ("info" or "config" or "evalsha" or "eval") : name == command))
             {
                 var start = line.IndexOf("calls=", StringComparison.Ordinal) + 6;
                 var end = line.IndexOf(',', start);

@@ -63,4 +63,13 @@ public sealed class McpEndpointOptions
     /// <summary>Retry interval advertised to SSE clients when a stream is closed for polling.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SseRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// 2026-07-28 caching hint (<c>ttlMs</c>) put on tools/prompts/resources/templates list results; null leaves the SDK's
+    /// default (0, i.e. do not cache). Use it when the lists are the same for every caller.
+    /// </summary>
+    public TimeSpan? ListResultTimeToLive { get; set; }
+
+    /// <summary><c>cacheScope</c> put on list results together with <see cref="ListResultTimeToLive"/>: true for <c>public</c>.</summary>
+    public bool ListResultsArePublic { get; set; }
 }

@@ -5,6 +5,8 @@ using McpAspire.Mcp.Sessions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,20 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<StreamableHttpEndpoint>();
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();
-        return services.AddMcpServer(configureServer);
+        return services.AddMcpServer(configureServer).WithRequestFilters(filters => filters
+            .AddListToolsFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false)))
+            .AddListPromptsFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false)))
+            .AddListResourcesFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false)))
+            .AddListResourceTemplatesFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false))));
+    }
+
+    private static T ApplyCacheHints<T>(IServiceProvider? services, T result) where T : ICacheableResult
+    {
+        if (services?.GetService(typeof(IOptions<McpEndpointOptions>)) is IOptions<McpEndpointOptions> { Value.ListResultTimeToLive: { } ttl } options)
+        {
+            result.TimeToLive = ttl;
+            result.CacheScope = options.Value.ListResultsArePublic ? CacheScope.Public : CacheScope.Private;
+        }
+        return result;
     }
 }

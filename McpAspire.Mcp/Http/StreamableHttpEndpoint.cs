@@ -324,6 +324,11 @@ internal sealed partial class StreamableHttpEndpoint
             }
         }
 
+        if (await RejectMissingParamAsync(context, message, id).ConfigureAwait(false))
+        {
+            return "invalid_params";
+        }
+
         // A stateless request gets its own transport and server for its lifetime, like every 2026 request on any replica.
         var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
         await using (transport.ConfigureAwait(false))
@@ -398,6 +403,10 @@ internal sealed partial class StreamableHttpEndpoint
         }
         activity?.SetTag(McpTelemetry.Tags.SessionId, session.Id);
         session.MarkActive();
+        if (await RejectMissingParamAsync(context, message, id).ConfigureAwait(false))
+        {
+            return "invalid_params";
+        }
 
         InitializeSse(context);
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
@@ -595,6 +604,31 @@ internal sealed partial class StreamableHttpEndpoint
         return decoded is not null && string.Equals(decoded, bodyName, StringComparison.Ordinal)
             ? null
             : $"Header mismatch: {McpHttpHeaders.Name} '{raw}' does not match body {nameProperty} '{bodyName}'.";
+    }
+
+    /// <summary>
+    /// The SDK answers a tools/call, prompts/get or resources/read without its name/uri with an internal error (-32603);
+    /// it is the client's mistake, so answer -32602 (a normal JSON-RPC response, hence HTTP 200) before the SDK sees it.
+    /// </summary>
+    private static async Task<bool> RejectMissingParamAsync(HttpContext context, JsonRpcMessage message, RequestId id)
+    {
+        if (message is not JsonRpcRequest request)
+        {
+            return false;
+        }
+        var required = request.Method switch
+        {
+            RequestMethods.ToolsCall or RequestMethods.PromptsGet => "name",
+            RequestMethods.ResourcesRead => "uri",
+            _ => null,
+        };
+        if (required is null || (request.Params as JsonObject)?[required] is JsonValue value && value.TryGetValue(out string? text) && text.Length > 0)
+        {
+            return false;
+        }
+        await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status200OK, JsonRpcErrorCodes.InvalidParams,
+            $"Invalid params: {request.Method} requires a non-empty string '{required}'.", id).ConfigureAwait(false);
+        return true;
     }
 
     private async Task<bool> RejectByGuardAsync(HttpContext context)

@@ -26,8 +26,18 @@ public static class ToolHostApp
             .ValidateOnStart();
 
         var profile = builder.Configuration[$"{ToolHostOptions.SectionName}:Profile"] ?? ToolHostOptions.DefaultProfile;
-        var mcp = builder.Services.AddMcpEndpoint(configureServer: server =>
+        var mcp = builder.Services.AddMcpEndpoint(endpoint =>
         {
+            // The tool host's lists are the same for every caller, so 2026 clients may cache them briefly.
+            endpoint.ListResultTimeToLive = TimeSpan.FromSeconds(60);
+            endpoint.ListResultsArePublic = true;
+        }, server =>
+        {
+            server.Capabilities = new ServerCapabilities
+            {
+                // Tools come and go (agent features plug in at run time), so clients should listen for changes.
+                Tools = new ToolsCapability { ListChanged = true },
+            };
             server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
         });
         mcp.WithTools<EchoTool>();

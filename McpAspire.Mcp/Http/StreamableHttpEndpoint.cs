@@ -342,7 +342,8 @@ internal sealed partial class StreamableHttpEndpoint
                 {
                     string? errorType = null;
                     InitializeSse(context);
-                    var wrote = await transport.HandlePostRequestAsync(message, context.Response.Body, first =>
+                    var body = ResponseBodyFor(context, message);
+                    var wrote = await transport.HandlePostRequestAsync(message, body ?? context.Response.Body, first =>
                     {
                         // SEP-2575 maps a few JSON-RPC errors onto HTTP statuses; only the first write can choose them.
                         if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
@@ -360,6 +361,10 @@ internal sealed partial class StreamableHttpEndpoint
                     if (!wrote)
                     {
                         AcceptedWithoutBody(context);
+                    }
+                    else if (body is not null)
+                    {
+                        await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
                     }
                     return errorType;
                 }
@@ -409,10 +414,15 @@ internal sealed partial class StreamableHttpEndpoint
         }
 
         InitializeSse(context);
-        var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        var body = ResponseBodyFor(context, message);
+        var wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         if (!wrote)
         {
             AcceptedWithoutBody(context);
+        }
+        else if (body is not null)
+        {
+            await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
         }
         session.MarkActive();
         return null;
@@ -668,6 +678,9 @@ internal sealed partial class StreamableHttpEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
     }
+
+    private JsonOrSseResponseStream? ResponseBodyFor(HttpContext context, JsonRpcMessage message) =>
+        _options.JsonResponses && message is JsonRpcRequest ? new JsonOrSseResponseStream(context) : null;
 
     private static void AcceptedWithoutBody(HttpContext context)
     {

@@ -13,12 +13,13 @@ public sealed class TestTools
     [McpServerTool(Name = "progress"), Description("Reports progress twice, then returns 'done'.")]
     public static async Task<string> Progress(McpServer server, RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
     {
-        if (context.Params?.ProgressToken is { } token)
+        if (context.Params?.ProgressToken is not { } token)
         {
-            for (var i = 1; i <= 2; i++)
-            {
-                await server.NotifyProgressAsync(token, new ModelContextProtocol.ProgressNotificationValue { Progress = i, Total = 2 }, cancellationToken: cancellationToken);
-            }
+            return "no progress token";
+        }
+        for (var i = 1; i <= 2; i++)
+        {
+            await server.NotifyProgressAsync(token, new ModelContextProtocol.ProgressNotificationValue { Progress = i, Total = 2 }, cancellationToken: cancellationToken);
         }
         return "done";
     }

@@ -24,10 +24,15 @@ public sealed record SessionRecord(
 /// <param name="IdleTtlSeconds">Overrides the service's default idle TTL.</param>
 /// <param name="AbsoluteLifetimeSeconds">Optional hard lifetime.</param>
 /// <param name="Attributes">Initial attributes.</param>
+/// <param name="Id">
+/// The session id to use, for callers that mint their own (an MCP endpoint's <c>Mcp-Session-Id</c>); validated like every
+/// session id (16-128 characters of A-Z a-z 0-9 _ -). Null lets the service generate one. An id that exists → 409.
+/// </param>
 public sealed record CreateSessionRequest(
     long? IdleTtlSeconds = null,
     long? AbsoluteLifetimeSeconds = null,
-    IReadOnlyDictionary<string, string>? Attributes = null);
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    string? Id = null);
 
 /// <summary>One page of a principal's sessions.</summary>
 public sealed record SessionPage(IReadOnlyList<SessionRecord> Items, string? NextCursor);

@@ -129,36 +129,43 @@ public sealed class StateServiceClient
     /// </summary>
     public async IAsyncEnumerable<StateChange> SubscribeAsync(string? sessionId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "events" + (sessionId is null ? "" : "?session=" + E(sessionId)));
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        string? eventName = null;
-        var data = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var subscription = await OpenChangeStreamAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        await using (subscription.ConfigureAwait(false))
         {
-            if (line.Length == 0)
+            await foreach (var change in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (eventName == "overflow")
-                {
-                    throw new StateServiceException(null, "overflow", "The change stream overflowed; resubscribe and resynchronise.");
-                }
-                if (eventName == "change" && data.Length > 0)
-                {
-                    yield return JsonSerializer.Deserialize(data.ToString(), s_json.StateChange)!;
-                }
-                eventName = null;
-                data.Clear();
+                yield return change;
             }
-            else if (line.StartsWith("event:", StringComparison.Ordinal))
-            {
-                eventName = line[6..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                data.Append(line.AsSpan(5).TrimStart());
-            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the change stream (all changes, or one session's) and returns once the service has registered the
+    /// subscription: every change made after this returns will be read from it. Use it to subscribe, then read
+    /// current state, then apply changes without missing any in between.
+    /// </summary>
+    public async Task<StateChangeSubscription> OpenChangeStreamAsync(string? sessionId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "events" + (sessionId is null ? "" : "?session=" + E(sessionId)));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new StateServiceException(null, "unreachable", $"State service unreachable: {ex.Message}", ex);
+        }
+        try
+        {
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new StateChangeSubscription(response, stream);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 

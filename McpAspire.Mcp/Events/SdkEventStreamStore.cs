@@ -2,6 +2,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using McpAspire.Mcp.Sessions;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -12,7 +13,13 @@ namespace McpAspire.Mcp.Events;
 /// Lets the SDK's <see cref="StreamableHttpServerTransport"/> keep its SSE events in an <see cref="IMcpEventStore"/>,
 /// so POST response streams and the GET stream can be resumed with <c>Last-Event-ID</c>.
 /// </summary>
-internal sealed class SdkEventStreamStore(IMcpEventStore store) : ISseEventStreamStore
+/// <remarks>
+/// With <paramref name="sharedGetStream"/> the GET stream (<c>__get__</c>) belongs to the session, not to one replica's
+/// transport, so a transport ending (idle pruning, shutdown) does not complete it. A message the store cannot record
+/// because it is unavailable is still delivered live, only without an id (not resumable): failing it would leave the
+/// SDK's response unsent and the POST hanging.
+/// </remarks>
+internal sealed class SdkEventStreamStore(IMcpEventStore store, bool sharedGetStream = false) : ISseEventStreamStore
 {
     internal static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<JsonRpcMessage> MessageTypeInfo =
         (System.Text.Json.Serialization.Metadata.JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
@@ -20,7 +27,8 @@ internal sealed class SdkEventStreamStore(IMcpEventStore store) : ISseEventStrea
     public ValueTask<ISseEventStreamWriter> CreateStreamAsync(SseEventStreamOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(store, options.SessionId, options.StreamId));
+        var complete = !(sharedGetStream && string.Equals(options.StreamId, StreamableHttpServerTransport.UnsolicitedMessageStreamId, StringComparison.Ordinal));
+        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(store, options.SessionId, options.StreamId, complete));
     }
 
     public async ValueTask<ISseEventStreamReader?> GetStreamReaderAsync(string lastEventId, CancellationToken cancellationToken)
@@ -33,7 +41,7 @@ internal sealed class SdkEventStreamStore(IMcpEventStore store) : ISseEventStrea
         return new Reader(store, sessionId, streamId, sequence);
     }
 
-    private sealed class Writer(IMcpEventStore store, string sessionId, string streamId) : ISseEventStreamWriter
+    private sealed class Writer(IMcpEventStore store, string sessionId, string streamId, bool completeOnDispose) : ISseEventStreamWriter
     {
         public ValueTask SetModeAsync(SseEventStreamMode mode, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -44,7 +52,15 @@ internal sealed class SdkEventStreamStore(IMcpEventStore store) : ISseEventStrea
                 return sseItem;
             }
             var data = sseItem.Data is null ? ReadOnlyMemory<byte>.Empty : JsonSerializer.SerializeToUtf8Bytes(sseItem.Data, MessageTypeInfo);
-            var sequence = await store.AppendAsync(sessionId, streamId, data, sseItem.ReconnectionInterval, cancellationToken).ConfigureAwait(false);
+            long sequence;
+            try
+            {
+                sequence = await store.AppendAsync(sessionId, streamId, data, sseItem.ReconnectionInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (McpSessionStoreUnavailableException) when (sseItem.Data is not null)
+            {
+                return sseItem; // delivered live without an id; a priming event has nothing to deliver, so that failure propagates
+            }
             return new SseItem<JsonRpcMessage?>(sseItem.Data, sseItem.EventType)
             {
                 EventId = McpEventId.Format(sessionId, streamId, sequence),
@@ -52,7 +68,21 @@ internal sealed class SdkEventStreamStore(IMcpEventStore store) : ISseEventStrea
             };
         }
 
-        public ValueTask DisposeAsync() => store.CompleteAsync(sessionId, streamId, CancellationToken.None);
+        public async ValueTask DisposeAsync()
+        {
+            if (!completeOnDispose)
+            {
+                return;
+            }
+            try
+            {
+                await store.CompleteAsync(sessionId, streamId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (McpSessionStoreUnavailableException)
+            {
+                // Readers of this stream notice the store outage themselves; nothing else to tell them.
+            }
+        }
     }
 
     private sealed class Reader(IMcpEventStore store, string sessionId, string streamId, long after) : ISseEventStreamReader

@@ -60,6 +60,15 @@ public sealed class McpEndpointOptions
     /// <summary>Path legacy clients POST messages to (with <c>?sessionId=</c>).</summary>
     public string LegacyMessagePath { get; set; } = "/message";
 
+    /// <summary>
+    /// Serve every standalone GET stream from the <see cref="Events.IMcpEventStore"/> (stream <c>__get__</c>) instead of
+    /// from this replica's live server: each replica that holds a live session records the session's unsolicited
+    /// messages in the store, and a GET on any replica tails the store, so a GET open on replica B receives what the
+    /// session's server on replica A sent. Turn on with a shared event store (the state service stores set it); needs
+    /// a resumable revision (2025-11-25 or later), since the SDK records events only for those.
+    /// </summary>
+    public bool ServeGetStreamFromEventStore { get; set; }
+
     /// <summary>Retry interval advertised to SSE clients when a stream is closed for polling.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SseRetryInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -25,6 +25,19 @@ internal static class SseFrames
         Append(output, "\n\n"u8);
     }
 
+    /// <summary>A priming event: an id (and retry) with empty data, which clients keep as their resume point.</summary>
+    public static void WritePriming(IBufferWriter<byte> output, string eventId, TimeSpan? retry)
+    {
+        Append(output, "id: "u8);
+        Append(output, Encoding.UTF8.GetBytes(eventId));
+        Append(output, "\n"u8);
+        if (retry is { } r)
+        {
+            Append(output, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {(long)r.TotalMilliseconds}\n")));
+        }
+        Append(output, "data: \n\n"u8);
+    }
+
     private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         var span = output.GetSpan(bytes.Length);

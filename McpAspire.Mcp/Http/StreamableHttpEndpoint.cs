@@ -65,7 +65,7 @@ internal sealed partial class StreamableHttpEndpoint
         _serverOptionsFactory = serverOptionsFactory;
         _sessions = sessions;
         _events = events;
-        _sdkEvents = new SdkEventStreamStore(events);
+        _sdkEvents = new SdkEventStreamStore(events, _options.ServeGetStreamFromEventStore);
         _live = live;
         _services = services;
         _loggerFactory = loggerFactory;
@@ -171,6 +171,11 @@ internal sealed partial class StreamableHttpEndpoint
         {
             errorType = "cancelled";
         }
+        catch (McpSessionStoreUnavailableException ex)
+        {
+            errorType = "session_store_unavailable";
+            await WriteStoreUnavailableAsync(context, ex, method ?? "(response)", read.Id).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Last line of defence: whatever the SDK throws becomes a JSON-RPC error, never a 500 page.
@@ -213,6 +218,18 @@ internal sealed partial class StreamableHttpEndpoint
                 "Not Acceptable: the client must accept text/event-stream.").ConfigureAwait(false);
             return;
         }
+        try
+        {
+            await ServeGetAsync(context).ConfigureAwait(false);
+        }
+        catch (McpSessionStoreUnavailableException ex)
+        {
+            await WriteStoreUnavailableAsync(context, ex, "GET", default).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ServeGetAsync(HttpContext context)
+    {
         var session = await FindSessionAsync(context, default).ConfigureAwait(false);
         if (session is null)
         {
@@ -235,6 +252,11 @@ internal sealed partial class StreamableHttpEndpoint
         try
         {
             session.MarkActive();
+            if (_options.ServeGetStreamFromEventStore)
+            {
+                await ServeSharedGetStreamAsync(context, session, linked.Token).ConfigureAwait(false);
+                return;
+            }
             InitializeSse(context);
             await context.Response.Body.FlushAsync(linked.Token).ConfigureAwait(false);
             await session.Transport.HandleGetRequestAsync(context.Response.Body, linked.Token).ConfigureAwait(false);
@@ -264,14 +286,21 @@ internal sealed partial class StreamableHttpEndpoint
                 "Method Not Allowed: 2026-07-28 has no sessions to delete.").ConfigureAwait(false);
             return;
         }
-        var session = await FindSessionAsync(context, default).ConfigureAwait(false);
-        if (session is null)
+        try
         {
-            return;
+            var session = await FindSessionAsync(context, default).ConfigureAwait(false);
+            if (session is null)
+            {
+                return;
+            }
+            await EndSessionAsync(session.Id, context.RequestAborted).ConfigureAwait(false);
+            LogSessionDeleted(_logger, session.Id);
+            context.Response.StatusCode = StatusCodes.Status200OK;
         }
-        await EndSessionAsync(session.Id, context.RequestAborted).ConfigureAwait(false);
-        LogSessionDeleted(_logger, session.Id);
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        catch (McpSessionStoreUnavailableException ex)
+        {
+            await WriteStoreUnavailableAsync(context, ex, "DELETE", default).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Ends a session everywhere this replica can reach: live server, record, events.</summary>
@@ -415,7 +444,18 @@ internal sealed partial class StreamableHttpEndpoint
 
         InitializeSse(context);
         var body = ResponseBodyFor(context, message);
-        var wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        bool wrote;
+        try
+        {
+            wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (McpSessionStoreUnavailableException) when (sessionId.Length == 0)
+        {
+            // The record could not be stored: no replica could continue this session, so it does not exist.
+            context.Response.Headers.Remove(McpHttpHeaders.SessionId);
+            await _live.RemoveAsync(session.Id).ConfigureAwait(false);
+            throw;
+        }
         if (!wrote)
         {
             AcceptedWithoutBody(context);
@@ -432,6 +472,7 @@ internal sealed partial class StreamableHttpEndpoint
     {
         var sessionId = NewSessionId();
         var userId = UserIdOf(context.User);
+        McpLiveSession? session = null;
         var transport = new StreamableHttpServerTransport(_loggerFactory)
         {
             SessionId = sessionId,
@@ -439,9 +480,13 @@ internal sealed partial class StreamableHttpEndpoint
 #pragma warning disable MCP9006 // stateful resumability is what 2025 sessions need
             EventStreamStore = _sdkEvents,
 #pragma warning restore MCP9006
-            OnSessionInitialized = (initParams, ct) => RecordSessionAsync(sessionId, userId, initParams, ct),
+            OnSessionInitialized = async (initParams, ct) =>
+            {
+                await RecordSessionAsync(sessionId, userId, initParams, ct).ConfigureAwait(false);
+                StartUnsolicitedRecorder(session!);
+            },
         };
-        var session = new McpLiveSession(sessionId, userId, transport, _timeProvider);
+        session = new McpLiveSession(sessionId, userId, transport, _timeProvider);
         session.Server = McpServer.Create(transport, _serverOptions.Value, _loggerFactory, _services);
         session.RunTask = session.Server.RunAsync(session.Closed);
         _live.TryAdd(session);
@@ -543,6 +588,7 @@ internal sealed partial class StreamableHttpEndpoint
             session.Server = McpServer.Create(transport, options, _loggerFactory, _services);
             session.RunTask = session.Server.RunAsync(session.Closed);
             _live.TryAdd(session);
+            StartUnsolicitedRecorder(session);
             LogSessionHydrated(_logger, sessionId);
             return session;
         }
@@ -581,6 +627,93 @@ internal sealed partial class StreamableHttpEndpoint
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (McpSessionStoreUnavailableException ex)
+        {
+            // Headers are gone; end the stream so the client reconnects with its last id once the store is back.
+            LogStreamEndedByStore(_logger, ex, session.Id);
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="McpEndpointOptions.ServeGetStreamFromEventStore"/>: keeps this replica's SDK GET slot open into a
+    /// sink, so the live server's unsolicited messages are recorded in the shared <c>__get__</c> stream (the SDK drops
+    /// them while no GET is open). Client GET streams on any replica read that stream from the store.
+    /// </summary>
+    private void StartUnsolicitedRecorder(McpLiveSession session)
+    {
+        if (!_options.ServeGetStreamFromEventStore)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await session.Transport.HandleGetRequestAsync(Stream.Null, session.Closed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex) when (ex is McpSessionStoreUnavailableException or InvalidOperationException or ObjectDisposedException)
+            {
+                LogRecorderFailed(_logger, ex, session.Id);
+            }
+        });
+    }
+
+    /// <summary>
+    /// A standalone GET served from the shared event store: a priming event marks where this stream starts, then every
+    /// event of the session's <c>__get__</c> stream after it, from whichever replica recorded it.
+    /// </summary>
+    private async Task ServeSharedGetStreamAsync(HttpContext context, McpLiveSession session, CancellationToken cancellationToken)
+    {
+        var streamId = StreamableHttpServerTransport.UnsolicitedMessageStreamId;
+        var start = await _events.AppendAsync(session.Id, streamId, ReadOnlyMemory<byte>.Empty, _options.SseRetryInterval, cancellationToken).ConfigureAwait(false);
+        InitializeSse(context);
+        var body = context.Response.BodyWriter;
+        SseFrames.WritePriming(body, McpEventId.Format(session.Id, streamId, start), _options.SseRetryInterval);
+        await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var item in _events.ReadAfterAsync(session.Id, streamId, start, follow: true, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Data.IsEmpty)
+                {
+                    continue; // other streams' priming events
+                }
+                SseFrames.Write(body, McpEventId.Format(session.Id, streamId, item.Sequence), item.Data.Span, item.RetryAfter);
+                await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (McpSessionStoreUnavailableException ex)
+        {
+            LogStreamEndedByStore(_logger, ex, session.Id);
+        }
+    }
+
+    /// <summary>503 with a JSON-RPC error: the session store is down, the session itself may be fine; retry later.</summary>
+    private async Task WriteStoreUnavailableAsync(HttpContext context, McpSessionStoreUnavailableException ex, string method, RequestId id)
+    {
+        LogStoreUnavailable(_logger, ex, method);
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+        var retryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.Remove(McpHttpHeaders.SessionId);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.ServerError,
+            "Service Unavailable: the session store cannot be reached; retry later. Stateless (2026-07-28) requests are unaffected.", id, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("reason", "session_store_unavailable");
+                w.WriteNumber("retryAfterSeconds", seconds);
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
     }
 
     private static string? CheckStandardHeaders(HttpContext context, string method, JsonNode? parameters)
@@ -816,6 +949,15 @@ internal sealed partial class StreamableHttpEndpoint
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MCP request rejected: {Problem}")]
     private static partial void LogRejected(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MCP session store unavailable while serving {Method}; answered 503")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SSE stream of MCP session {SessionId} ended: the session store became unavailable")]
+    private static partial void LogStreamEndedByStore(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording unsolicited messages of MCP session {SessionId} stopped")]
+    private static partial void LogRecorderFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure while serving MCP {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method);

@@ -11,6 +11,9 @@ public static class ApiResults
     public static ProblemHttpResult SessionNotFound(string sid) =>
         TypedResults.Problem($"Session '{sid}' was not found (it may have expired).", statusCode: StatusCodes.Status404NotFound, title: "Session not found");
 
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

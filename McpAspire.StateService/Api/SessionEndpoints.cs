@@ -42,7 +42,15 @@ public static class SessionEndpoints
         {
             return ApiResults.BadRequest(error);
         }
+        if (request.Id is not null && ApiValidation.SessionId(request.Id) is { } idError)
+        {
+            return ApiResults.BadRequest("id: " + idError);
+        }
         var session = await sessions.CreateAsync(PrincipalFilter.Principal(http), request, ct).ConfigureAwait(false);
+        if (session is null)
+        {
+            return ApiResults.Conflict($"Session '{request.Id}' already exists.");
+        }
         await feed.PublishAsync(StateChangeTypes.SessionCreated, session.Id, cancellationToken: ct).ConfigureAwait(false);
         return TypedResults.Created($"/sessions/{session.Id}", session);
     }

@@ -48,16 +48,21 @@ public sealed class SessionStore
     internal List<RedisValue> SessionArgs(string principal, string sid, int extra) =>
         new(3 + extra) { principal, NowMs, _keys.ClientPrefix(sid) };
 
-    /// <summary>Creates a session owned by <paramref name="principal"/>.</summary>
-    public async Task<SessionRecord> CreateAsync(string principal, CreateSessionRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a session owned by <paramref name="principal"/>, with the caller's id when the request names one; null
+    /// when that id is already taken (by any principal).
+    /// </summary>
+    public async Task<SessionRecord?> CreateAsync(string principal, CreateSessionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ttl = request.IdleTtlSeconds is { } s ? TimeSpan.FromSeconds(s) : _options.SessionIdleTtl;
         var now = NowMs;
         var absolute = request.AbsoluteLifetimeSeconds is { } life ? now + (life * 1000) : 0;
-        for (var attempt = 0; attempt < 3; attempt++)
+        // A caller-chosen id gets one attempt (null when taken); generated ids retry on the astronomically unlikely collision.
+        var attempts = request.Id is null ? 3 : 1;
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var sid = NewSessionId();
+            var sid = request.Id ?? NewSessionId();
             var args = new List<RedisValue>(6 + ((request.Attributes?.Count ?? 0) * 2))
             {
                 principal, now, (long)ttl.TotalMilliseconds, absolute, sid,
@@ -75,6 +80,10 @@ public sealed class SessionStore
                 return new SessionRecord(sid, principal, RedisReplies.Time(now), RedisReplies.Time(now), (long)ttl.TotalSeconds,
                     absolute > 0 ? RedisReplies.Time(absolute) : null, request.Attributes ?? new Dictionary<string, string>());
             }
+        }
+        if (request.Id is not null)
+        {
+            return null;
         }
         // 256 random bits colliding three times means the generator is broken; say so instead of looping.
         throw new InvalidOperationException("Could not allocate a unique session id.");

@@ -51,6 +51,10 @@ public sealed class BadInputTests : IClassFixture<RedisFixture>, IAsyncLifetime
             { "POST", "sessions", "alice", "{\"absoluteLifetimeSeconds\":0}", 400 },
             { "POST", "sessions", "alice", "{\"attributes\":{\"bad key!\":\"v\"}}", 400 },
             { "POST", "sessions", "alice", "{\"attributes\":{\"k\":\"" + new string('v', 5000) + "\"}}", 400 },
+            { "POST", "sessions", "alice", "{\"id\":\"short\"}", 400 },
+            { "POST", "sessions", "alice", "{\"id\":\"has{brace}AAAAAAAAAAAAAAAA\"}", 400 },
+            { "POST", "sessions", "alice", "{\"id\":\"" + new string('a', 129) + "\"}", 400 },
+            { "POST", "sessions", "alice", "{\"id\":\"{sid}\"}", 409 },
             { "GET", "sessions/short", "alice", null, 404 },
             { "GET", "sessions/" + new string('a', 200), "alice", null, 404 },
             { "GET", "sessions/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "alice", null, 404 },
@@ -103,7 +107,7 @@ public sealed class BadInputTests : IClassFixture<RedisFixture>, IAsyncLifetime
         }
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body.Replace("{sid}", _sid, StringComparison.Ordinal), Encoding.UTF8, "application/json");
         }
         using var response = await _host.Http.SendAsync(request);
 

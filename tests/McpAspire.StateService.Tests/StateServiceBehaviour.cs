@@ -62,6 +62,30 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Session_created_with_a_caller_chosen_id_keeps_it_and_a_taken_id_is_a_conflict()
+    {
+        var alice = NewPrincipal();
+        var bob = NewPrincipal();
+        var id = "mcp-" + Guid.NewGuid().ToString("N");
+        var created = await Client.CreateSessionAsync(alice, new CreateSessionRequest(IdleTtlSeconds: 60, Id: id));
+        Assert.Equal(id, created.Id);
+        Assert.Equal(60, created.IdleTtlSeconds);
+        Assert.Equal(id, (await Client.GetSessionAsync(alice, id))!.Id);
+
+        // Taken is taken, whoever asks; the first owner's session is unchanged.
+        var again = await Assert.ThrowsAsync<StateServiceException>(() => Client.CreateSessionAsync(alice, new CreateSessionRequest(Id: id)));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var other = await Assert.ThrowsAsync<StateServiceException>(() => Client.CreateSessionAsync(bob, new CreateSessionRequest(Id: id)));
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Null(await Client.GetSessionAsync(bob, id));
+        Assert.Equal(60, (await Client.GetSessionAsync(alice, id))!.IdleTtlSeconds);
+
+        // Once deleted, the id may be used again.
+        Assert.True(await Client.DeleteSessionAsync(alice, id));
+        Assert.Equal(id, (await Client.CreateSessionAsync(bob, new CreateSessionRequest(Id: id))).Id);
+    }
+
+    [Fact]
     public async Task Another_principals_session_is_not_found_and_untouched()
     {
         var alice = NewPrincipal();

@@ -24,7 +24,7 @@ public sealed class MappingTests
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^[A-Za-z0-9_.:/-]{1,128}$", n));
         Assert.All(names, n => Assert.True(n.StartsWith("b:", StringComparison.Ordinal) || n.StartsWith("h:", StringComparison.Ordinal), n));
-        Assert.NotEqual(StateStreamNames.For("b:1"), "b:1");
+        Assert.NotEqual("b:1", StateStreamNames.For("b:1"));
     }
 
     [Fact]

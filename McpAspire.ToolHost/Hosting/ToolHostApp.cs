@@ -41,6 +41,11 @@ public static class ToolHostApp
             server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
         });
         mcp.WithTools<EchoTool>();
+        if (string.Equals(builder.Configuration[$"{ToolHostOptions.SectionName}:SessionStore"], ToolHostOptions.StateSessionStore, StringComparison.Ordinal))
+        {
+            // Replicas behind one address share 2025-era sessions and their event streams through the state service.
+            builder.Services.AddStateServiceMcpStores();
+        }
         if (string.Equals(profile, ToolHostOptions.ConformanceProfile, StringComparison.Ordinal))
         {
             ConformanceProfile.Add(mcp);

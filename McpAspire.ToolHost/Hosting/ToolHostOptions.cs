@@ -19,6 +19,17 @@ public sealed class ToolHostOptions
     [RegularExpression("^(default|conformance)$", ErrorMessage = "ToolHost:Profile must be 'default' or 'conformance'.")]
     public string Profile { get; set; } = DefaultProfile;
 
+    /// <summary>Sessions and events kept in this process (one replica).</summary>
+    public const string MemorySessionStore = "memory";
+
+    /// <summary>Sessions and events kept in the state service (<c>Mcp:StateStore</c>), so replicas share 2025-era sessions.</summary>
+    public const string StateSessionStore = "state";
+
+    /// <summary><c>memory</c> or <c>state</c>.</summary>
+    [Required]
+    [RegularExpression("^(memory|state)$", ErrorMessage = "ToolHost:SessionStore must be 'memory' or 'state'.")]
+    public string SessionStore { get; set; } = MemorySessionStore;
+
     /// <summary>Path of the MCP endpoint.</summary>
     [Required]
     [RegularExpression("^/.*", ErrorMessage = "ToolHost:McpPath must start with '/'.")]

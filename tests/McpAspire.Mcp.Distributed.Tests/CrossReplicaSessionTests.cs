@@ -137,6 +137,37 @@ public sealed class CrossReplicaSessionTests(RedisFixture redis) : IClassFixture
     }
 
     [Fact]
+    public async Task Replica_process_killed_with_sigkill_mid_stream_and_the_client_resumes_on_the_other_without_loss()
+    {
+        var b = await _cluster.StartReplicaAsync();
+        await using var killed = await ReplicaProcess.StartAsync(_cluster.StateAddress);
+        var sid = await RawMcp.InitializeAsync(_http, killed.McpUri);
+        Assert.Equal("from B", ResultText(await PostAsync(b.McpUri, Call(2, "echo", "message", "from B"), sid)));
+
+        var seen = new List<string>();
+        var getOnKilled = await SseStream.OpenAsync(_http, killed.McpUri, sid);
+        await using (getOnKilled)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                ResultText(await PostAsync(b.McpUri, Call(50 + i, "announce", "name", $"p{i}"), sid));
+                seen.Add((await getOnKilled.NextMessageAsync($"event #{i} on the process's GET stream before the kill")).Id!);
+            }
+            await killed.KillAsync();
+            Assert.True(killed.HasExited);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => getOnKilled.NextMessageAsync("the end of the killed stream"));
+        }
+
+        ResultText(await PostAsync(b.McpUri, Call(60, "announce", "name", "p2"), sid));
+        ResultText(await PostAsync(b.McpUri, Call(61, "announce", "name", "p3"), sid));
+        await using var resumed = await SseStream.OpenAsync(_http, b.McpUri, sid, seen[^1]);
+        seen.Add((await resumed.NextMessageAsync("p2 after the kill")).Id!);
+        seen.Add((await resumed.NextMessageAsync("p3 after the kill")).Id!);
+        Assert.Equal(4, seen.Distinct().Count());
+        Assert.All(seen, id => Assert.StartsWith(sid + ".", id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Delete_on_one_replica_is_404_on_the_other()
     {
         var a = await _cluster.StartReplicaAsync();

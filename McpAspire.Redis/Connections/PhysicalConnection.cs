@@ -19,7 +19,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly Lock _writeLock = new();
     private readonly Lock _pendingLock = new();
     private readonly Queue<IReplySink> _pending = new();
-    private readonly SemaphoreSlim _writeSignal = new(0);
+    private readonly WriteSignal _writeSignal = new();
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeReader _reader;
@@ -160,7 +160,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         if (signal)
         {
-            _writeSignal.Release();
+            _writeSignal.Set();
         }
         return true;
     }
@@ -204,7 +204,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         {
         }
         _socket.Dispose();
-        _writeSignal.Release();
+        _writeSignal.Set();
         List<IReplySink> orphans;
         lock (_pendingLock)
         {
@@ -266,7 +266,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         if (signal)
         {
-            _writeSignal.Release();
+            _writeSignal.Set();
         }
         return true;
     }

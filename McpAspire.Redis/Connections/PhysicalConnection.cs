@@ -168,6 +168,22 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     public RedisConnectionException DeadConnectionException() =>
         _failure ?? new RedisConnectionException(ConnectionFailureType.SocketClosed, $"The connection to {ConfigurationOptions.FormatEndPoint(EndPoint)} is closed.");
 
+    /// <summary>State for failure messages and tests.</summary>
+    internal string Diagnostics
+    {
+        get
+        {
+            int pending;
+            string head;
+            lock (_pendingLock)
+            {
+                pending = _pending.Count;
+                head = _pending.TryPeek(out var first) ? $"{(first as IHasCommand)?.CommandName} completed={first.IsCompleted} age={Environment.TickCount64 - first.QueuedAt}ms" : "-";
+            }
+            return $"pending={pending} (head {head}), unsent={_out.Count}, flushPending={_flushPending}, failed={_failed}, readLoop={_readLoop.Status}, writeLoop={_writeLoop.Status}";
+        }
+    }
+
     /// <summary>Number of commands sent and not yet answered.</summary>
     public int PendingCount
     {
@@ -312,7 +328,9 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 batch.Reset();
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever breaks the write loop must fail the connection, or callers would wait forever.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Writing to {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.Message}", ex));
         }
@@ -349,6 +367,12 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Reading from {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.Message}", ex));
+        }
+#pragma warning disable CA1031 // Whatever breaks the read loop must fail the connection, or callers would wait forever.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Fail(new RedisConnectionException(ConnectionFailureType.InternalFailure, $"The read loop for {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.GetType().Name}: {ex.Message}", ex));
         }
     }
 

@@ -16,7 +16,8 @@ public sealed class FaultTests
         await using var server = await RedisServerProcess.StartAsync(kind);
         // A long asyncTimeout: a command that waited for it would surface as RedisTimeoutException, so seeing only
         // RedisConnectionException proves in-flight commands failed when the socket died, not when a timer fired.
-        await using var client = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",asyncTimeout=60000,reconnectBaseDelay=50,reconnectMaxDelay=400");
+        var log = new StringWriter();
+        await using var client = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",asyncTimeout=60000,reconnectBaseDelay=50,reconnectMaxDelay=400", log);
         var db = client.GetDatabase();
         var failures = new ConcurrentQueue<(ConnectionType Type, ConnectionFailureType Failure)>();
         var restored = new ConcurrentQueue<ConnectionType>();
@@ -41,7 +42,7 @@ public sealed class FaultTests
                     await db.StringSetAsync($"load:{worker}:{i % 100}", i);
                     Interlocked.Increment(ref succeeded);
                 }
-                catch (RedisException ex)
+                catch (Exception ex)
                 {
                     errors.Enqueue(ex);
                     if (errors.Count > 10_000)
@@ -54,10 +55,17 @@ public sealed class FaultTests
         })).ToArray();
 
         await WaitUntilAsync(() => Interlocked.Read(ref succeeded) > 2000, "load to get going");
+        var before = Interlocked.Read(ref succeeded);
+        await WaitUntilAsync(() => Interlocked.Read(ref succeeded) > before + 200, () => $"load to keep going before the kill ({client.Interactive.Current?.Diagnostics})");
         var pid = server.Pid!.Value;
+        // Freeze the server first (SIGSTOP) so commands are certainly in flight when it dies; without this the
+        // kill can land between replies, and later commands rightly wait for the reconnect instead of failing.
+        await SignalAsync(pid, "STOP");
+        await WaitUntilAsync(() => client.Interactive.Current?.PendingCount >= 16, () => $"commands to queue up on the frozen server ({client.Interactive.Current?.Diagnostics})");
+        var atKill = Interlocked.Read(ref succeeded);
         await server.KillAsync();
         Assert.False(ProcessExists(pid));
-        await WaitUntilAsync(() => !errors.IsEmpty, "in-flight commands to fail");
+        await WaitUntilAsync(() => errors.Count >= 16, () => $"in-flight commands to fail (errors={errors.Count}, connected={client.IsConnected}, failed events={string.Join(",", failures)}, succeeded at kill={atKill} now={Interlocked.Read(ref succeeded)})\n{log}");
         await WaitUntilAsync(() => failures.Any(f => f.Type == ConnectionType.Interactive), "ConnectionFailed");
         Assert.False(client.IsConnected);
 
@@ -68,7 +76,7 @@ public sealed class FaultTests
         await stopLoad.CancelAsync();
         await Task.WhenAll(load).WaitAsync(Bound);
 
-        Assert.All(errors, e => Assert.IsAssignableFrom<RedisConnectionException>(e));
+        Assert.All(errors, e => Assert.True(e is RedisConnectionException, e.ToString()));
         Assert.DoesNotContain(errors, e => e is RedisTimeoutException);
 
         var key = Keys.New();
@@ -151,6 +159,13 @@ public sealed class FaultTests
         await WaitUntilAsync(async () => (string?)await db.ExecuteAsync("ECHO", "x") == "x", "the connection to serve again");
     }
 
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     private static bool ProcessExists(int pid)
     {
         try
@@ -164,9 +179,13 @@ public sealed class FaultTests
         }
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), () => what);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    private static Task WaitUntilAsync(Func<bool> condition, Func<string> what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => WaitUntilAsync(condition, () => what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> what)
     {
         var deadline = DateTime.UtcNow + Bound;
         Exception? last = null;
@@ -185,6 +204,6 @@ public sealed class FaultTests
             }
             await Task.Delay(25);
         }
-        throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what}. Last error: {last?.Message ?? "none"}");
+        throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what()}. Last error: {last?.Message ?? "none"}");
     }
 }

@@ -78,6 +78,9 @@ public sealed class ConfigurationOptions
     /// <summary>Cap of the reconnect delay in milliseconds.</summary>
     public int ReconnectMaxDelay { get; set; } = 5000;
 
+    /// <summary>Where connection events (connected, failed, reconnect attempts, restored) are logged; null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Time source for timeouts and backoff (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -156,7 +159,7 @@ public sealed class ConfigurationOptions
             CertificateValidation = CertificateValidation, DefaultDatabase = DefaultDatabase, ConnectTimeout = ConnectTimeout,
             SyncTimeout = SyncTimeout, _asyncTimeout = _asyncTimeout, AbortOnConnectFail = AbortOnConnectFail,
             ConnectRetry = ConnectRetry, ClientName = ClientName, Protocol = Protocol, ReconnectBaseDelay = ReconnectBaseDelay,
-            ReconnectMaxDelay = ReconnectMaxDelay, TimeProvider = TimeProvider,
+            ReconnectMaxDelay = ReconnectMaxDelay, TimeProvider = TimeProvider, LoggerFactory = LoggerFactory,
         };
         foreach (var e in endpoints)
         {

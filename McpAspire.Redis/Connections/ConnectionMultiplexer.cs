@@ -5,6 +5,9 @@ using System.Text;
 using McpAspire.Redis.Commands;
 using McpAspire.Redis.Connections;
 using McpAspire.Redis.PubSub;
+using McpAspire.Redis.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.Redis;
 
@@ -21,6 +24,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     private readonly BlockingConnectionPool _blockingPool;
     private readonly ConcurrentDictionary<string, byte[]> _scriptHashes = new(StringComparer.Ordinal);
     private readonly RedisDatabase[] _databases = new RedisDatabase[16];
+    private readonly ILogger _logger;
     private int _disposed;
 
     private ConnectionMultiplexer(ConfigurationOptions options, TextWriter? log)
@@ -31,6 +35,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
         _subscriber = new Lazy<RedisSubscriber>(() => new RedisSubscriber(this), LazyThreadSafetyMode.ExecutionAndPublication);
         _blockingPool = new BlockingConnectionPool(this);
         EndPointsText = string.Join(",", options.EndPoints.Select(ConfigurationOptions.FormatEndPoint));
+        _logger = options.LoggerFactory?.CreateLogger("McpAspire.Redis.ConnectionMultiplexer") ?? NullLogger.Instance;
     }
 
     internal ConfigurationOptions Options { get; }
@@ -164,7 +169,9 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
             try
             {
                 var connection = await PhysicalConnection.ConnectAsync(Options, endPoint, type, pushHandler, enableTimeouts, cancellationToken).ConfigureAwait(false);
-                Log($"Connected to {ConfigurationOptions.FormatEndPoint(endPoint)} ({type}, {(connection.IsResp3 ? "RESP3" : "RESP2")}).");
+                var protocol = connection.IsResp3 ? "RESP3" : "RESP2";
+                Log($"Connected to {ConfigurationOptions.FormatEndPoint(endPoint)} ({type}, {protocol}).");
+                RedisLog.Connected(_logger, ConfigurationOptions.FormatEndPoint(endPoint), type, protocol);
                 return connection;
             }
             catch (RedisConnectionException ex)
@@ -194,6 +201,12 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
         return Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash));
     });
 
+    internal void LogAttemptFailed(int attempt, ConnectionType type, Exception error)
+    {
+        Log($"Connect attempt {attempt} ({type}) failed: {error.Message}");
+        RedisLog.ConnectAttemptFailed(_logger, attempt, type, error.Message);
+    }
+
     internal void Log(string message)
     {
         if (_log is { } log)
@@ -208,6 +221,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     internal void RaiseFailed(EndPoint endPoint, ConnectionType type, RedisConnectionException failure)
     {
         Log($"Connection failed ({type}): {failure.Message}");
+        RedisLog.ConnectionFailed(_logger, type, failure.FailureType, ConfigurationOptions.FormatEndPoint(endPoint), failure.Message, failure);
         if (ConnectionFailed is { } handler)
         {
             var args = new ConnectionFailedEventArgs(endPoint, type, failure.FailureType, failure);
@@ -218,6 +232,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     internal void RaiseRestored(EndPoint endPoint, ConnectionType type)
     {
         Log($"Connection restored ({type}) to {ConfigurationOptions.FormatEndPoint(endPoint)}.");
+        RedisLog.ConnectionRestored(_logger, type, ConfigurationOptions.FormatEndPoint(endPoint));
         if (ConnectionRestored is { } handler)
         {
             var args = new ConnectionFailedEventArgs(endPoint, type, ConnectionFailureType.None, null);

@@ -18,6 +18,7 @@ internal sealed class ManagedConnection : IAsyncDisposable
     private TaskCompletionSource<PhysicalConnection> _connected = NewSignal();
     private Task? _reconnectLoop;
     private bool _reconnecting;
+    private bool _everConnected;
     private Exception? _lastError;
 
     public ManagedConnection(ConnectionMultiplexer owner, ConnectionType type, IPushHandler? pushHandler)
@@ -99,7 +100,7 @@ internal sealed class ManagedConnection : IAsyncDisposable
             {
                 last = ex;
                 _lastError = ex;
-                _owner.Log($"Connect attempt {attempt}/{attempts} failed: {ex.Message}");
+                _owner.LogAttemptFailed(attempt, _type, ex);
                 if (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
                 {
                     break; // retrying a wrong password helps nobody
@@ -148,7 +149,7 @@ internal sealed class ManagedConnection : IAsyncDisposable
             {
                 // Unreachable, refused, or the post-connect hook (resubscribe) failed: try again later.
                 _lastError = ex;
-                _owner.Log($"Reconnect attempt {attempt + 1} ({_type}) failed: {ex.Message}");
+                _owner.LogAttemptFailed(attempt + 1, _type, ex);
             }
             attempt++;
             try
@@ -195,6 +196,9 @@ internal sealed class ManagedConnection : IAsyncDisposable
             }
             _current = connection;
             _reconnecting = false;
+            // The first connection of a lazily started multiplexer is not a "restore".
+            restored &= _everConnected;
+            _everConnected = true;
             signal = _connected;
         }
         connection.Failed += OnFailed;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace McpAspire.Redis.Tests;
 
@@ -12,9 +13,13 @@ public sealed class HostingAndTelemetryTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    private static IHost BuildHost(string? connectionString)
+    private static IHost BuildHost(string? connectionString, CollectingLoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         if (connectionString is not null)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = connectionString });
@@ -28,7 +33,8 @@ public sealed class HostingAndTelemetryTests
     {
         await using var server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
         await server.KillAsync();
-        using var host = BuildHost(server.ConnectionString + ",asyncTimeout=300,reconnectBaseDelay=50,reconnectMaxDelay=200");
+        var logs = new CollectingLoggerProvider();
+        using var host = BuildHost(server.ConnectionString + ",asyncTimeout=300,reconnectBaseDelay=50,reconnectMaxDelay=200", logs);
         await host.StartAsync();
         var health = host.Services.GetRequiredService<HealthCheckService>();
         var report = await health.CheckHealthAsync();
@@ -43,6 +49,7 @@ public sealed class HostingAndTelemetryTests
         }
         var multiplexer = host.Services.GetRequiredService<IConnectionMultiplexer>();
         Assert.True(await multiplexer.GetDatabase().StringSetAsync("hosted", "yes"));
+        Assert.Contains(logs.Messages, m => m.Category == "McpAspire.Redis.ConnectionMultiplexer" && m.Text.StartsWith("Connected to 127.0.0.1:", StringComparison.Ordinal));
         await host.StopAsync();
     }
 
@@ -123,6 +130,44 @@ public sealed class HostingAndTelemetryTests
             var hget = Assert.Single(durations, d => (string?)d.Tags["db.operation.name"] == "HGET");
             Assert.True(hget.Seconds > 0);
             Assert.Equal("redis", hget.Tags["db.system.name"]);
+        }
+    }
+}
+
+/// <summary>Collects log messages (category, text) for assertions.</summary>
+internal sealed class CollectingLoggerProvider : ILoggerProvider
+{
+    private readonly List<(string Category, string Text)> _messages = [];
+
+    public IReadOnlyList<(string Category, string Text)> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CollectingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._messages)
+            {
+                owner._messages.Add((category, formatter(state, exception)));
+            }
         }
     }
 }

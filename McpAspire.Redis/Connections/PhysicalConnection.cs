@@ -19,6 +19,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly Lock _writeLock = new();
     private readonly Lock _pendingLock = new();
     private readonly Queue<IReplySink> _pending = new();
+    private readonly FrameScanner _scanner = new();
     private readonly WriteSignal _writeSignal = new();
     private readonly Socket _socket;
     private readonly Stream _stream;
@@ -344,7 +345,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             {
                 var result = await _reader.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (RespParser.TryGetFrameEnd(buffer, out var end))
+                while (_scanner.TryFindEnd(buffer, out var end))
                 {
                     Dispatch(buffer.Slice(0, end));
                     buffer = buffer.Slice(end);

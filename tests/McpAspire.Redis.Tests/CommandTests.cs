@@ -241,6 +241,28 @@ public sealed class CommandTests(ServerFixture fixture)
 
     [Theory]
     [MemberData(nameof(Servers))]
+    public async Task Large_replies_spanning_many_socket_reads_arrive_whole(RedisServerKind kind)
+    {
+        var db = fixture.Db(kind);
+        var key = Keys.New("big");
+        var values = Enumerable.Range(0, 100_000).Select(i => (RedisValue)$"item-{i}").ToArray();
+        foreach (var chunk in values.Chunk(10_000))
+        {
+            await db.ListRightPushAsync(key, chunk);
+        }
+        var all = await db.ListRangeAsync(key);
+        Assert.Equal(values.Length, all.Length);
+        Assert.Equal("item-0", (string?)all[0]);
+        Assert.Equal("item-99999", (string?)all[^1]);
+        var blob = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(blob);
+        await db.StringSetAsync(key + ":blob", blob);
+        Assert.Equal(blob, (byte[]?)await db.StringGetAsync(key + ":blob"));
+        await db.KeyDeleteAsync([key, key + ":blob"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
     public async Task Ping_and_connection_state(RedisServerKind kind)
     {
         var client = fixture.Client(kind);

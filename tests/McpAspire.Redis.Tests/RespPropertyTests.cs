@@ -55,6 +55,34 @@ public sealed class RespPropertyTests
     }
 
     [Fact]
+    public void Resuming_scanner_finds_the_same_end_when_bytes_arrive_in_pieces()
+    {
+        Check.One(Config, Prop.ForAll(NodeWithCuts.ToArbitrary(), tuple =>
+        {
+            var first = tuple.Node.ToBytes();
+            // A second frame right behind must not be swallowed into the first.
+            var bytes = first.Concat(new IntegerNode(7).ToBytes()).ToArray();
+            var arrivals = tuple.Cuts.Select(c => c % (bytes.Length + 1)).Where(c => c > 0).Append(bytes.Length).Distinct().Order();
+            var scanner = new FrameScanner();
+            long found = -1;
+            foreach (var arrived in arrivals)
+            {
+                var sequence = Segment.Split(bytes[..arrived], tuple.Cuts);
+                if (scanner.TryFindEnd(sequence, out var end))
+                {
+                    found = sequence.Slice(0, end).Length;
+                    break;
+                }
+            }
+            Assert.Equal(first.Length, found);
+            // The scanner is ready for the next frame.
+            var rest = new ReadOnlySequence<byte>(bytes, first.Length, bytes.Length - first.Length);
+            Assert.True(scanner.TryFindEnd(rest, out var next));
+            Assert.Equal(rest.Length, rest.Slice(0, next).Length);
+        }));
+    }
+
+    [Fact]
     public void No_proper_prefix_of_a_reply_counts_as_complete()
     {
         Check.One(Config, Prop.ForAll(Node(3).ToArbitrary(), node =>
@@ -112,10 +140,17 @@ public sealed class RespPropertyTests
             try
             {
                 var sequence = new ReadOnlySequence<byte>(bytes);
+                var scanned = new FrameScanner().TryFindEnd(sequence, out var scannedEnd);
                 if (RespParser.TryGetFrameEnd(sequence, out var end))
                 {
+                    Assert.True(scanned);
+                    Assert.Equal(sequence.GetOffset(end), sequence.GetOffset(scannedEnd));
                     var frame = RespFrame.Parse(sequence.Slice(0, end));
                     _ = frame.IsAggregate ? frame.Count : 0;
+                }
+                else
+                {
+                    Assert.False(scanned);
                 }
             }
             catch (RedisProtocolException)

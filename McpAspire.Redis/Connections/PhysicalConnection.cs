@@ -546,9 +546,3 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         public void Abandon() => IsCompleted = true;
     }
 }
-
-/// <summary>Lets timeouts name the command.</summary>
-internal interface IHasCommand
-{
-    string CommandName { get; }
-}

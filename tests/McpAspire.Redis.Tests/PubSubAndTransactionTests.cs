@@ -121,6 +121,24 @@ public sealed class PubSubAndTransactionTests(ServerFixture fixture)
         Assert.True(await fine);
     }
 
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Batch_sends_queued_commands_only_on_execute(RedisServerKind kind)
+    {
+        var db = fixture.Db(kind);
+        var prefix = Keys.New("batch");
+        var batch = db.CreateBatch();
+        var sets = Enumerable.Range(0, 100).Select(i => batch.StringSetAsync($"{prefix}:{i}", i)).ToArray();
+        var gets = Enumerable.Range(0, 100).Select(i => batch.StringGetAsync($"{prefix}:{i}")).ToArray();
+        Assert.DoesNotContain(sets, t => t.IsCompleted);
+        Assert.True((await db.StringGetAsync($"{prefix}:0")).IsNull);
+        batch.Execute();
+        Assert.All(await Task.WhenAll(sets).WaitAsync(Wait), Assert.True);
+        var values = await Task.WhenAll(gets).WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), values.Select(v => (long)v));
+        Assert.Throws<InvalidOperationException>(() => batch.Execute());
+    }
+
     [Fact]
     public async Task Blocking_pop_runs_on_its_own_connection_without_stalling_others()
     {

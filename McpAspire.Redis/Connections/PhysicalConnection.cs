@@ -27,6 +27,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly IPushHandler? _pushHandler;
     private readonly int _timeoutMs;
     private readonly ITimer? _timeoutTimer;
+    private long _lastReadAt = Environment.TickCount64;
     private OutputBuffer _out = new();
     private OutputBuffer _spare = new();
     private bool _flushPending;
@@ -78,6 +79,8 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = endPoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
         socket.NoDelay = true;
+        // TCP keep-alive notices a vanished peer on an idle connection (the timeout sweeper covers busy ones).
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         PhysicalConnection? connection = null;
         try
         {
@@ -344,6 +347,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             while (true)
             {
                 var result = await _reader.ReadAsync().ConfigureAwait(false);
+                Volatile.Write(ref _lastReadAt, Environment.TickCount64);
                 var buffer = result.Buffer;
                 while (_scanner.TryFindEnd(buffer, out var end))
                 {
@@ -454,15 +458,22 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 }
             }
         }
-        if (expired is null)
+        if (waiting == 0)
         {
             return;
         }
         var where = ConfigurationOptions.FormatEndPoint(EndPoint);
-        foreach (var sink in expired)
+        foreach (var sink in expired ?? [])
         {
             var name = sink is IHasCommand c ? c.CommandName : "command";
             sink.SetFailure(new RedisTimeoutException($"Timeout awaiting the reply to {name} from {where} after {_timeoutMs} ms (asyncTimeout); {waiting} commands were waiting longer than that."));
+        }
+        // Commands are waiting and nothing at all has arrived for two timeouts: the server is frozen or the network
+        // path is gone without a FIN. Drop the connection so a fresh one is tried instead of timing out forever.
+        var silentFor = Environment.TickCount64 - Volatile.Read(ref _lastReadAt);
+        if (silentFor > 2L * _timeoutMs)
+        {
+            Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"No data from {where} for {silentFor} ms while {waiting} commands were waiting; the connection is considered dead."));
         }
     }
 

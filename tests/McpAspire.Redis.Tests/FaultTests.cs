@@ -95,6 +95,30 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Frozen_server_times_commands_out_drops_the_silent_connection_and_recovers_after_it_resumes()
+    {
+        await using var server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
+        await using var client = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",asyncTimeout=300,reconnectBaseDelay=50,reconnectMaxDelay=300,connectTimeout=500");
+        var db = client.GetDatabase();
+        var failed = new TaskCompletionSource<ConnectionFailedEventArgs>();
+        client.ConnectionFailed += (_, e) => failed.TrySetResult(e);
+        Assert.True(await db.StringSetAsync("k", "v"));
+        var pid = server.Pid!.Value;
+        await SignalAsync(pid, "STOP");
+        try
+        {
+            await Assert.ThrowsAsync<RedisTimeoutException>(() => db.StringGetAsync("k").WaitAsync(Bound));
+            var failure = await failed.Task.WaitAsync(Bound);
+            Assert.Contains("No data from", failure.Exception!.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await SignalAsync(pid, "CONT");
+        }
+        await WaitUntilAsync(async () => (string?)await db.StringGetAsync("k") == "v", "commands to succeed after the server resumed");
+    }
+
+    [Fact]
     public async Task App_starts_while_redis_is_down_and_recovers_when_it_comes_up()
     {
         await using var server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);

@@ -207,6 +207,12 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
         RedisLog.ConnectAttemptFailed(_logger, attempt, type, error.Message);
     }
 
+    internal void LogHandlerFailed(RedisChannel channel, Exception error)
+    {
+        Log($"A pub/sub handler for {channel} threw: {error.Message}");
+        RedisLog.HandlerFailed(_logger, channel.ToString(), error);
+    }
+
     internal void Log(string message)
     {
         if (_log is { } log)

@@ -16,4 +16,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(4, LogLevel.Debug, "Redis connect attempt {Attempt} ({ConnectionType}) failed: {Reason}")]
     public static partial void ConnectAttemptFailed(ILogger logger, int attempt, ConnectionType connectionType, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "A pub/sub handler for {Channel} threw; delivery goes on")]
+    public static partial void HandlerFailed(ILogger logger, string? channel, Exception exception);
 }

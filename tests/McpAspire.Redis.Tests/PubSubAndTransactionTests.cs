@@ -47,6 +47,36 @@ public sealed class PubSubAndTransactionTests(ServerFixture fixture)
         await queue.Completion.WaitAsync(Wait);
     }
 
+    [Fact]
+    public async Task A_throwing_handler_keeps_receiving_and_does_not_disturb_others()
+    {
+        var sub = fixture.Client(RedisServerKind.Redis).GetSubscriber();
+        var channel = RedisChannel.Literal(Keys.New("throw"));
+        var seen = new List<string>();
+        var done = new TaskCompletionSource();
+        await sub.SubscribeAsync(channel, (_, message) =>
+        {
+            lock (seen)
+            {
+                seen.Add((string)message!);
+                if (seen.Count == 3)
+                {
+                    done.TrySetResult();
+                }
+            }
+            throw new InvalidOperationException("handler bug");
+        });
+        var queue = await sub.SubscribeAsync(channel);
+        foreach (var m in new[] { "a", "b", "c" })
+        {
+            await sub.PublishAsync(channel, m);
+        }
+        await done.Task.WaitAsync(Wait);
+        Assert.Equal(["a", "b", "c"], seen);
+        Assert.Equal("a", (string?)(await queue.ReadAsync().AsTask().WaitAsync(Wait)).Message);
+        await sub.UnsubscribeAsync(channel);
+    }
+
     [Theory]
     [MemberData(nameof(Servers))]
     public async Task Pattern_subscription_reports_the_actual_channel(RedisServerKind kind)

@@ -5,6 +5,7 @@ using McpAspire.Bench.Scenarios;
 IScenario[] scenarios =
 [
     new RedisClientScenario(),
+    new StateTouchScenario(),
 ];
 
 string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];

@@ -23,6 +23,9 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     private readonly Lazy<RedisSubscriber> _subscriber;
     private readonly BlockingConnectionPool _blockingPool;
     private readonly ConcurrentDictionary<string, byte[]> _scriptHashes = new(StringComparer.Ordinal);
+
+    // Scripts are usually static strings: finding one by reference skips hashing its whole text on every call.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, byte[]> _scriptHashesByInstance = [];
     private readonly RedisDatabase[] _databases = new RedisDatabase[16];
     private readonly ILogger _logger;
     private int _disposed;
@@ -193,13 +196,22 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     }
 
     /// <summary>SHA1 (hex, lower case) of a script, computed once.</summary>
-    internal byte[] ScriptHash(string script) => _scriptHashes.GetOrAdd(script, static s =>
+    internal byte[] ScriptHash(string script)
     {
+        if (_scriptHashesByInstance.TryGetValue(script, out var known))
+        {
+            return known;
+        }
+        var sha = _scriptHashes.GetOrAdd(script, static s =>
+        {
 #pragma warning disable CA5350 // SHA1 is what EVALSHA is defined with, not a security use.
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(s));
+            var hash = SHA1.HashData(Encoding.UTF8.GetBytes(s));
 #pragma warning restore CA5350
-        return Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash));
-    });
+            return Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash));
+        });
+        _scriptHashesByInstance.AddOrUpdate(script, sha);
+        return sha;
+    }
 
     internal void LogAttemptFailed(int attempt, ConnectionType type, Exception error)
     {

@@ -173,6 +173,9 @@ public sealed class CommandTests(ServerFixture fixture)
         Assert.Equal("xy", (string?)first);
         var second = await db.ScriptEvaluateAsync(script, [key], ["p", "q"]);
         Assert.Equal("pq", (string?)second);
+        // The server forgets its scripts (SCRIPT FLUSH, a restart): the cached SHA1 gets NOSCRIPT and EVAL takes over.
+        Assert.Equal("OK", (string?)await db.ExecuteAsync("SCRIPT", "FLUSH"));
+        Assert.Equal("rs", (string?)await db.ScriptEvaluateAsync(script, [key], ["r", "s"]));
         var array = await db.ScriptEvaluateAsync("return {1, 'two', {3}}");
         var items = (RedisResult[])array!;
         Assert.Equal(3, items.Length);

@@ -26,7 +26,7 @@ namespace McpAspire.Mcp.Http;
 /// each message to the SDK's <see cref="StreamableHttpServerTransport"/> and <see cref="McpServer"/>, which implement
 /// the MCP methods themselves (initialize, server/discover, subscriptions/listen, tools, prompts, resources, …).
 /// </summary>
-internal sealed partial class StreamableHttpEndpoint
+internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions s_json = McpJsonUtilities.DefaultOptions;
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<InitializeRequestParams> s_initializeTypeInfo =
@@ -36,7 +36,7 @@ internal sealed partial class StreamableHttpEndpoint
     private readonly McpRequestGuard _guard;
     private readonly IOptions<McpServerOptions> _serverOptions;
     private readonly IOptionsFactory<McpServerOptions> _serverOptionsFactory;
-    private readonly Lazy<McpServerOptions> _statelessOptions;
+    private readonly Lazy<StatelessServer> _stateless;
     private readonly IMcpSessionStore _sessions;
     private readonly IMcpEventStore _events;
     private readonly SdkEventStreamStore _sdkEvents;
@@ -72,14 +72,7 @@ internal sealed partial class StreamableHttpEndpoint
         _logger = loggerFactory.CreateLogger<StreamableHttpEndpoint>();
         _timeProvider = timeProvider;
         _stopping = lifetime.ApplicationStopping;
-        // One options instance for every stateless request: servers built per request resolve services from the
-        // request scope instead of opening their own.
-        _statelessOptions = new Lazy<McpServerOptions>(() =>
-        {
-            var o = _serverOptionsFactory.Create(Options.DefaultName);
-            o.ScopeRequests = false;
-            return o;
-        });
+        _stateless = new Lazy<StatelessServer>(CreateStatelessServer, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     internal McpRequestGuard Guard => _guard;
@@ -329,60 +322,65 @@ internal sealed partial class StreamableHttpEndpoint
             return "invalid_params";
         }
 
-        // A stateless request gets its own transport and server for its lifetime, like every 2026 request on any replica.
-        var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
-        await using (transport.ConfigureAwait(false))
+        // Every 2026 request goes to one long-lived stateless server: the SDK scopes per-request client info and
+        // capabilities to the request (DestinationBoundMcpServer), so requests never see each other's _meta, and the
+        // server costs nothing per request. Nothing of it is session state, so any replica serves any request.
+        var stateless = _stateless.Value;
+        string? errorType = null;
+        InitializeSse(context);
+        var body = ResponseBodyFor(context, message);
+        var wrote = await stateless.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, first =>
         {
-            var server = McpServer.Create(transport, _statelessOptions.Value, _loggerFactory, context.RequestServices);
-            await using (server.ConfigureAwait(false))
+            // SEP-2575 maps a few JSON-RPC errors onto HTTP statuses; only the first write can choose them.
+            if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
             {
-                using var runCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-                var run = server.RunAsync(runCts.Token);
-                try
+                errorType = error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.StatusCode = error.Code switch
                 {
-                    string? errorType = null;
-                    InitializeSse(context);
-                    var body = ResponseBodyFor(context, message);
-                    var wrote = await transport.HandlePostRequestAsync(message, body ?? context.Response.Body, first =>
-                    {
-                        // SEP-2575 maps a few JSON-RPC errors onto HTTP statuses; only the first write can choose them.
-                        if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
-                        {
-                            errorType = error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                            context.Response.StatusCode = error.Code switch
-                            {
-                                JsonRpcErrorCodes.MethodNotFound => StatusCodes.Status404NotFound,
-                                JsonRpcErrorCodes.HeaderMismatch or JsonRpcErrorCodes.UnsupportedProtocolVersion or JsonRpcErrorCodes.MissingRequiredClientCapability => StatusCodes.Status400BadRequest,
-                                _ => context.Response.StatusCode,
-                            };
-                        }
-                        return default;
-                    }, runCts.Token).ConfigureAwait(false);
-                    if (!wrote)
-                    {
-                        AcceptedWithoutBody(context);
-                    }
-                    else if (body is not null)
-                    {
-                        await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
-                    }
-                    return errorType;
-                }
-                finally
-                {
-                    await transport.DisposeAsync().ConfigureAwait(false);
-                    await runCts.CancelAsync().ConfigureAwait(false);
-                    try
-                    {
-                        await run.ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                }
+                    JsonRpcErrorCodes.MethodNotFound => StatusCodes.Status404NotFound,
+                    JsonRpcErrorCodes.HeaderMismatch or JsonRpcErrorCodes.UnsupportedProtocolVersion or JsonRpcErrorCodes.MissingRequiredClientCapability => StatusCodes.Status400BadRequest,
+                    _ => context.Response.StatusCode,
+                };
             }
+            return default;
+        }, context.RequestAborted).ConfigureAwait(false);
+        if (!wrote)
+        {
+            AcceptedWithoutBody(context);
+        }
+        else if (body is not null)
+        {
+            await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        return errorType;
+    }
+
+    private StatelessServer CreateStatelessServer()
+    {
+        var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
+        var server = McpServer.Create(transport, _serverOptions.Value, _loggerFactory, _services);
+        return new StatelessServer(transport, server, server.RunAsync(_stopping));
+    }
+
+    /// <summary>Ends the shared stateless server (called when the host disposes the endpoint).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stateless.IsValueCreated)
+        {
+            var stateless = _stateless.Value;
+            await stateless.Transport.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await stateless.Run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await stateless.Server.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private sealed record StatelessServer(StreamableHttpServerTransport Transport, McpServer Server, Task Run);
 
     private async Task<string?> ServeSessionAsync(HttpContext context, JsonRpcMessage message, RequestId id, Activity? activity)
     {

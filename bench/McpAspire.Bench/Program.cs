@@ -3,6 +3,7 @@ using McpAspire.Bench;
 // Scenarios register here as their issues land; each prints JSON lines (see BenchResult).
 IScenario[] scenarios =
 [
+    new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
 ];
 
 string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];

@@ -166,10 +166,11 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Last line of defence: whatever the SDK throws becomes a JSON-RPC error, never a 500 page.
+            // Last line of defence: whatever the SDK or a store throws becomes a JSON-RPC error with 503 (retryable),
+            // never a 500 page.
             errorType = ex.GetType().Name;
             LogUnexpected(_logger, ex, method ?? "(response)");
-            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InternalError,
+            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.InternalError,
                 "Internal error: " + ex.Message, read.Id).ConfigureAwait(false);
         }
         finally
@@ -181,7 +182,28 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         }
     }
 
-    public async Task HandleGetAsync(HttpContext context)
+    public Task HandleGetAsync(HttpContext context) => GuardedAsync(context, "GET", HandleGetCoreAsync);
+
+    public Task HandleDeleteAsync(HttpContext context) => GuardedAsync(context, "DELETE", HandleDeleteCoreAsync);
+
+    /// <summary>Turns an unexpected failure (a store that is down, say) into 503 with a JSON-RPC error instead of a 500.</summary>
+    private async Task GuardedAsync(HttpContext context, string what, Func<HttpContext, Task> handler)
+    {
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(_logger, ex, what);
+            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.InternalError, "Internal error: " + ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleGetCoreAsync(HttpContext context)
     {
         if (await RejectByGuardAsync(context).ConfigureAwait(false))
         {
@@ -243,7 +265,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         }
     }
 
-    public async Task HandleDeleteAsync(HttpContext context)
+    private async Task HandleDeleteCoreAsync(HttpContext context)
     {
         if (await RejectByGuardAsync(context).ConfigureAwait(false))
         {
@@ -413,7 +435,19 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 
         InitializeSse(context);
         var body = ResponseBodyFor(context, message);
-        var wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        bool wrote;
+        try
+        {
+            wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A session whose initialize never got recorded (rejected by the SDK, store down) must not linger here.
+            if (sessionId.Length == 0 && !session.Recorded)
+            {
+                await _live.RemoveAsync(session.Id).ConfigureAwait(false);
+            }
+        }
         if (!wrote)
         {
             AcceptedWithoutBody(context);
@@ -430,6 +464,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     {
         var sessionId = NewSessionId();
         var userId = UserIdOf(context.User);
+        McpLiveSession? session = null;
         var transport = new StreamableHttpServerTransport(_loggerFactory)
         {
             SessionId = sessionId,
@@ -437,9 +472,13 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 #pragma warning disable MCP9006 // stateful resumability is what 2025 sessions need
             EventStreamStore = _sdkEvents,
 #pragma warning restore MCP9006
-            OnSessionInitialized = (initParams, ct) => RecordSessionAsync(sessionId, userId, initParams, ct),
+            OnSessionInitialized = async (initParams, ct) =>
+            {
+                await RecordSessionAsync(sessionId, userId, initParams, ct).ConfigureAwait(false);
+                session!.Recorded = true;
+            },
         };
-        var session = new McpLiveSession(sessionId, userId, transport, _timeProvider);
+        session = new McpLiveSession(sessionId, userId, transport, _timeProvider);
         session.Server = McpServer.Create(transport, _serverOptions.Value, _loggerFactory, _services);
         session.RunTask = session.Server.RunAsync(session.Closed);
         _live.TryAdd(session);
@@ -537,7 +576,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             var options = _serverOptionsFactory.Create(Options.DefaultName);
             options.KnownClientInfo = initParams?.ClientInfo;
             options.KnownClientCapabilities = initParams?.Capabilities;
-            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider);
+            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider) { Recorded = true };
             session.Server = McpServer.Create(transport, options, _loggerFactory, _services);
             session.RunTask = session.Server.RunAsync(session.Closed);
             _live.TryAdd(session);

@@ -24,6 +24,9 @@ internal sealed class McpLiveSession(string id, string? userId, StreamableHttpSe
 
     public Task RunTask { get; set; } = Task.CompletedTask;
 
+    /// <summary>True once the session's record is in the store (initialize succeeded) or it was re-hydrated from it.</summary>
+    public bool Recorded { get; set; }
+
     /// <summary>Cancelled when the session ends on this replica (DELETE, expiry, shutdown).</summary>
     public CancellationToken Closed => _closed.Token;
 

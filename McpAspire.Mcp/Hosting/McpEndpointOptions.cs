@@ -72,4 +72,11 @@ public sealed class McpEndpointOptions
 
     /// <summary><c>cacheScope</c> put on list results together with <see cref="ListResultTimeToLive"/>: true for <c>public</c>.</summary>
     public bool ListResultsArePublic { get; set; }
+
+    /// <summary>
+    /// How many long-lived stateless servers share the 2026-07-28 requests (each SDK server reads its messages in one
+    /// loop); 0 picks twice the processor count.
+    /// </summary>
+    [Range(0, 256)]
+    public int StatelessServers { get; set; }
 }

@@ -36,7 +36,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     private readonly McpRequestGuard _guard;
     private readonly IOptions<McpServerOptions> _serverOptions;
     private readonly IOptionsFactory<McpServerOptions> _serverOptionsFactory;
-    private readonly Lazy<StatelessServer> _stateless;
+    private readonly Lazy<StatelessServer[]> _stateless;
+    private uint _nextStateless;
     private readonly IMcpSessionStore _sessions;
     private readonly IMcpEventStore _events;
     private readonly SdkEventStreamStore _sdkEvents;
@@ -72,7 +73,11 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<StreamableHttpEndpoint>();
         _timeProvider = timeProvider;
         _stopping = lifetime.ApplicationStopping;
-        _stateless = new Lazy<StatelessServer>(CreateStatelessServer, LazyThreadSafetyMode.ExecutionAndPublication);
+        // A few servers rather than one: each SDK server reads its messages in one loop, which would serialize
+        // every 2026 request of the process behind a single reader.
+        _stateless = new Lazy<StatelessServer[]>(
+            () => [.. Enumerable.Range(0, _options.StatelessServers > 0 ? _options.StatelessServers : Math.Clamp(Environment.ProcessorCount * 2, 2, 32)).Select(_ => CreateStatelessServer())],
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     internal McpRequestGuard Guard => _guard;
@@ -347,7 +352,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         // Every 2026 request goes to one long-lived stateless server: the SDK scopes per-request client info and
         // capabilities to the request (DestinationBoundMcpServer), so requests never see each other's _meta, and the
         // server costs nothing per request. Nothing of it is session state, so any replica serves any request.
-        var stateless = _stateless.Value;
+        var servers = _stateless.Value;
+        var stateless = servers[Interlocked.Increment(ref _nextStateless) % (uint)servers.Length];
         string? errorType = null;
         InitializeSse(context);
         var body = ResponseBodyFor(context, message);
@@ -389,16 +395,18 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     {
         if (_stateless.IsValueCreated)
         {
-            var stateless = _stateless.Value;
-            await stateless.Transport.DisposeAsync().ConfigureAwait(false);
-            try
+            foreach (var stateless in _stateless.Value)
             {
-                await stateless.Run.ConfigureAwait(false);
+                await stateless.Transport.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await stateless.Run.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                await stateless.Server.DisposeAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-            }
-            await stateless.Server.DisposeAsync().ConfigureAwait(false);
         }
     }
 

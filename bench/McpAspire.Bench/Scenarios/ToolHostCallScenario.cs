@@ -61,11 +61,13 @@ public sealed class ToolHostCallScenario : IScenario
             errors = plain.Errors + stateless.Errors + session.Errors;
 
             BenchResult.Report(Scenario, "plain_http_calls_per_sec", plain.PerSecond, "calls/s");
+            BenchResult.Report(Scenario, "plain_http_cpu_per_call", plain.CpuMicrosPerCall, "us");
             foreach (var (label, m) in new[] { ("stateless_2026", stateless), ("session_2025", session) })
             {
                 BenchResult.Report(Scenario, $"{label}_calls_per_sec", m.PerSecond, "calls/s", plain.PerSecond);
                 BenchResult.Report(Scenario, $"{label}_p50", m.P50Ms, "ms", plain.P50Ms);
                 BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
+                BenchResult.Report(Scenario, $"{label}_cpu_per_call", m.CpuMicrosPerCall, "us", plain.CpuMicrosPerCall);
             }
             BenchResult.Report(Scenario, "clients", clients, "count");
             BenchResult.Report(Scenario, "seconds_per_mode", seconds, "s");
@@ -79,7 +81,7 @@ public sealed class ToolHostCallScenario : IScenario
         return errors == 0 ? 0 : 1;
     }
 
-    private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms, long Errors);
+    private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMicrosPerCall);
 
     private static async Task<Measurement> MeasureAsync(string label, HttpClient http, int clients, int warmupSeconds, int seconds, Func<CancellationToken, Task<Func<HttpRequestMessage>>> prepare, CancellationToken cancellationToken)
     {
@@ -129,18 +131,22 @@ public sealed class ToolHostCallScenario : IScenario
         await Task.Delay(TimeSpan.FromSeconds(warmupSeconds), cancellationToken);
         var errorsAtStart = Interlocked.Read(ref errors);
         Volatile.Write(ref measuring, 1);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var window = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
         Volatile.Write(ref measuring, 0);
         window.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
-        var result = new Measurement(all.Length / window.Elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), Interlocked.Read(ref errors) - errorsAtStart);
-        Console.Error.WriteLine($"{label}: {result.PerSecond:F0} calls/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors}");
+        // CPU per call (client and server together, both in this process) is robust to other load on the machine.
+        var result = new Measurement(all.Length / window.Elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), Interlocked.Read(ref errors) - errorsAtStart,
+            all.Length == 0 ? 0 : cpu.TotalMicroseconds / all.Length);
+        Console.Error.WriteLine($"{label}: {result.PerSecond:F0} calls/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, cpu {result.CpuMicrosPerCall:F0} us/call, errors {result.Errors}");
         return result;
     }
 

@@ -46,6 +46,9 @@ internal sealed class McpLiveSession(string id, string? userId, StreamableHttpSe
 
     public void CloseGetStream() => Volatile.Write(ref _getStreamOpen, 0);
 
+    /// <summary>True while a client holds the standalone GET stream open (the session is in use).</summary>
+    public bool HasGetStream => Volatile.Read(ref _getStreamOpen) != 0;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

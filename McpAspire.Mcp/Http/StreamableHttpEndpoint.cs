@@ -38,6 +38,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     private readonly IOptionsFactory<McpServerOptions> _serverOptionsFactory;
     private readonly Lazy<StatelessServer[]> _stateless;
     private uint _nextStateless;
+    private readonly CancellationTokenSource _disposed = new();
     private readonly IMcpSessionStore _sessions;
     private readonly IMcpEventStore _events;
     private readonly SdkEventStreamStore _sdkEvents;
@@ -387,12 +388,15 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     {
         var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
         var server = McpServer.Create(transport, _serverOptions.Value, _loggerFactory, _services);
-        return new StatelessServer(transport, server, server.RunAsync(_stopping));
+        // Runs until the endpoint is disposed (after Kestrel has drained requests), not until stopping begins, so
+        // in-flight requests and listen streams that end at shutdown can still send their responses.
+        return new StatelessServer(transport, server, server.RunAsync(_disposed.Token));
     }
 
     /// <summary>Ends the shared stateless server (called when the host disposes the endpoint).</summary>
     public async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync().ConfigureAwait(false);
         if (_stateless.IsValueCreated)
         {
             foreach (var stateless in _stateless.Value)

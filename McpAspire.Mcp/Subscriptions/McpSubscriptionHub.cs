@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -25,11 +26,14 @@ public sealed partial class McpSubscriptionHub : IDisposable
     private readonly EventHandler _tools;
     private readonly EventHandler _prompts;
     private readonly EventHandler _resources;
+    private readonly CancellationToken _stopping;
 
     /// <summary>Creates the hub and listens to the server's primitive collections.</summary>
-    public McpSubscriptionHub(IOptions<McpServerOptions> serverOptions, ILogger<McpSubscriptionHub> logger)
+    public McpSubscriptionHub(IOptions<McpServerOptions> serverOptions, IHostApplicationLifetime lifetime, ILogger<McpSubscriptionHub> logger)
     {
         ArgumentNullException.ThrowIfNull(serverOptions);
+        ArgumentNullException.ThrowIfNull(lifetime);
+        _stopping = lifetime.ApplicationStopping;
         _serverOptions = serverOptions.Value;
         _logger = logger;
         _tools = (_, _) => Fire(NotificationMethods.ToolListChangedNotification);
@@ -70,8 +74,10 @@ public sealed partial class McpSubscriptionHub : IDisposable
         {
             var ack = JsonSerializer.SerializeToNode(new SubscriptionsAcknowledgedNotificationParams { Notifications = granted }, McpJsonUtilities.DefaultOptions);
             await SendAsync(subscription, NotificationMethods.SubscriptionsAcknowledgedNotification, ack as JsonObject, cancellationToken).ConfigureAwait(false);
+            // Held until the client leaves or the host stops (a listen stream must not hold up shutdown).
             var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using (cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), closed).ConfigureAwait(false))
+            await using (_stopping.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), closed).ConfigureAwait(false))
             {
                 await closed.Task.ConfigureAwait(false);
             }

@@ -41,6 +41,14 @@ public sealed class SubscriptionsListenTests
 
         var changed = await NextMessageAsync(reader, timeout.Token);
         Assert.Equal("notifications/tools/list_changed", changed.GetProperty("method").GetString());
+        Assert.Equal("listen-1", changed.GetProperty("params").GetProperty("_meta").GetProperty("io.modelcontextprotocol/subscriptionId").GetString());
+
+        // Stopping the host ends the listen stream with its result instead of holding shutdown until Kestrel's timeout.
+        var stopping = server.App.StopAsync(timeout.Token);
+        var final = await NextMessageAsync(reader, timeout.Token);
+        Assert.Equal("listen-1", final.GetProperty("id").GetString());
+        Assert.Equal("complete", final.GetProperty("result").GetProperty("resultType").GetString());
+        await stopping.WaitAsync(timeout.Token);
     }
 
     private static async Task<JsonElement> NextMessageAsync(StreamReader reader, CancellationToken cancellationToken)

@@ -325,7 +325,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
                     $"Bad Request: {McpHttpHeaders.ProtocolVersion} '{headerVersion}' does not match _meta/{MetaKeys.ProtocolVersion} '{metaVersion}'.", id).ConfigureAwait(false);
                 return "header_mismatch";
             }
-            if (CheckStandardHeaders(context, method!, parameters) is { } mismatch)
+            if ((CheckStandardHeaders(context, method!, parameters)
+                ?? (method == RequestMethods.ToolsCall ? McpParamHeaders.Check(context.Request.Headers, parameters, _serverOptions.Value.ToolCollection) : null)) is { } mismatch)
             {
                 await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.HeaderMismatch, mismatch, id).ConfigureAwait(false);
                 return "header_mismatch";

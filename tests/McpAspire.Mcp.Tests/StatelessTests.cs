@@ -69,6 +69,26 @@ public sealed class StatelessTests
     }
 
     [Fact]
+    public async Task Mcp_param_header_matching_the_argument_is_accepted_and_the_sdk_client_sends_it()
+    {
+        await using var server = await McpTestServer.StartAsync();
+        using var http = new HttpClient();
+        var request = Request2026(server.McpUri, "tools/call", "\"name\":\"routed\",\"arguments\":{\"region\":\"eu-west\",\"query\":\"q\"},", name: "routed");
+        request.Headers.Add("Mcp-Param-Region", "eu-west");
+        var response = await RawMcp.SendAsync(http, request);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("eu-west:q", Assert.Single(response.Messages).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var client = await ModelContextProtocol.Client.McpClient.CreateAsync(
+            new ModelContextProtocol.Client.HttpClientTransport(new ModelContextProtocol.Client.HttpClientTransportOptions { Endpoint = server.McpUri }), cancellationToken: cts.Token);
+        // The client learns which arguments to mirror into Mcp-Param-* headers from the listed input schema.
+        Assert.Contains(await client.ListToolsAsync(cancellationToken: cts.Token), t => t.Name == "routed");
+        var result = await client.CallToolAsync("routed", new Dictionary<string, object?> { ["region"] = "ap-süd", ["query"] = "x" }, cancellationToken: cts.Token);
+        Assert.Equal("ap-süd:x", Assert.IsType<ModelContextProtocol.Protocol.TextContentBlock>(Assert.Single(result.Content)).Text);
+    }
+
+    [Fact]
     public void Trace_context_round_trips_through_meta()
     {
         using var activity = new Activity("client").SetIdFormat(ActivityIdFormat.W3C).Start();

@@ -152,6 +152,7 @@ public sealed class InMemoryMcpEventStore(IOptions<McpEndpointOptions> options) 
             lock (_gate)
             {
                 sequence = ++_next;
+                _completed = false; // a new writer on the same stream (the next GET of a session) reopens it
                 _events.Enqueue(new McpStoredEvent(sequence, data.ToArray(), retryAfter));
                 while (_events.Count > capacity)
                 {

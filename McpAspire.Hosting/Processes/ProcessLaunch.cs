@@ -1,0 +1,35 @@
+namespace McpAspire.Hosting.Processes;
+
+/// <summary>What to start for one replica.</summary>
+internal sealed record ProcessSpec(
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>Locating programs on PATH.</summary>
+internal static class ProcessLaunch
+{
+    private static readonly Lazy<string?> s_setsid = new(() => FindOnPath("setsid"));
+
+    /// <summary>Path of util-linux <c>setsid</c>, or null (then children share the AppHost's group and are killed as a tree).</summary>
+    public static string? SetsidPath => s_setsid.Value;
+
+    /// <summary>The full path of an executable on PATH, or null.</summary>
+    public static string? FindOnPath(string name)
+    {
+        if (name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return File.Exists(name) ? name : null;
+        }
+        foreach (var dir in (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -24,8 +24,8 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         ArgumentNullException.ThrowIfNull(options);
         var hook = DistributedApplicationHook.Current;
         Options = options;
-        AppHostAssembly = options.AppHostAssembly ?? Assembly.GetEntryAssembly();
-        AppHostDirectory = FindAppHostDirectory(AppHostAssembly);
+        AppHostAssembly = options.AppHostAssembly ?? hook?.AppHostAssembly ?? Assembly.GetEntryAssembly();
+        AppHostDirectory = options.AppHostDirectory is { Length: > 0 } dir ? Path.GetFullPath(dir) : FindAppHostDirectory(AppHostAssembly);
 
         var (args, noDashboard) = SplitSwitches(options.Args);
         Configuration = new ConfigurationManager();

@@ -18,6 +18,9 @@ internal sealed class DistributedApplicationHook
         set => s_current.Value = value;
     }
 
+    /// <summary>The AppHost assembly (the entry point's), used to find the AppHost project directory.</summary>
+    public System.Reflection.Assembly? AppHostAssembly { get; init; }
+
     /// <summary>Called with the options and configuration right after the builder's own sources are added.</summary>
     public Action<DistributedApplicationOptions, ConfigurationManager>? OnCreating { get; init; }
 

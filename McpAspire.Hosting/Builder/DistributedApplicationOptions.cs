@@ -11,6 +11,9 @@ public sealed class DistributedApplicationOptions
     /// <summary>The AppHost assembly (its metadata names the AppHost project directory); the entry assembly by default.</summary>
     public Assembly? AppHostAssembly { get; set; }
 
+    /// <summary>The AppHost project directory; by default read from the AppHost assembly's metadata, else the working directory.</summary>
+    public string? AppHostDirectory { get; set; }
+
     /// <summary>Do not start the dashboard (also <c>--no-dashboard</c> or <c>AppHost:DisableDashboard=true</c>).</summary>
     public bool DisableDashboard { get; set; }
 }

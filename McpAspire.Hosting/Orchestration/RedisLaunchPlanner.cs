@@ -53,7 +53,7 @@ internal sealed class RedisLaunchPlanner
         if (persistence is not null)
         {
             // Debian 12's Garnet persists only with the RandomAccess device; --recover replays the AOF on start.
-            garnetArgs.AddRange(["--aof", "--device-type", "RandomAccess", "--checkpointdir", persistence.DataDirectory, "--logdir", persistence.DataDirectory, "--recover"]);
+            garnetArgs.AddRange(["--aof", "--device-type", "RandomAccess", "--checkpointdir", persistence.DataDirectory, "--recover"]);
         }
         return new ProcessSpec(DotnetHost.Path, garnetArgs, cwd, new Dictionary<string, string>());
     }

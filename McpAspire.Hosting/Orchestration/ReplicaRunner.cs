@@ -11,7 +11,10 @@ namespace McpAspire.Hosting.Orchestration;
 internal sealed class ReplicaRunner
 {
     private static readonly TimeSpan s_startupProbeInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_probeInterval = TimeSpan.FromSeconds(1);
+    // Once healthy, probe every 5 s (as Aspire does): a crash is seen at once through the process exit, and the front
+    // proxy skips a replica that refuses connections, so frequent probes would only flood the services' request logs.
+    private static readonly TimeSpan s_probeInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_unhealthyProbeInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_stableRun = TimeSpan.FromSeconds(30);
 
     private readonly Func<CancellationToken, Task<ProcessSpec>> _spec;
@@ -104,7 +107,7 @@ internal sealed class ReplicaRunner
                 _child = child;
             }
             var startedAt = _time.GetUtcNow();
-            Update(s => s with { Pid = child.Pid, StartedAt = startedAt, ExitCode = null });
+            Update(s => s with { Pid = child.Pid, StartedAt = startedAt });
             using var probeStop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var healthyThisRun = false;
             var probing = ProbeLoopAsync(child, () => healthyThisRun = true, probeStop.Token);
@@ -164,6 +167,7 @@ internal sealed class ReplicaRunner
     private async Task ProbeLoopAsync(ChildProcess child, Action markHealthy, CancellationToken cancellationToken)
     {
         var healthy = false;
+        var wasHealthy = false;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !child.Exited.IsCompleted)
@@ -176,6 +180,7 @@ internal sealed class ReplicaRunner
                 if (ok && !healthy)
                 {
                     healthy = true;
+                    wasHealthy = true;
                     EverHealthy = true;
                     CrashLooping = false;
                     markHealthy();
@@ -186,7 +191,7 @@ internal sealed class ReplicaRunner
                     healthy = false;
                     Update(s => s with { State = ResourceState.Unhealthy, Health = HealthStatus.Unhealthy });
                 }
-                await Task.Delay(EverHealthy || healthy ? s_probeInterval : s_startupProbeInterval, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(healthy ? s_probeInterval : wasHealthy ? s_unhealthyProbeInterval : s_startupProbeInterval, _time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

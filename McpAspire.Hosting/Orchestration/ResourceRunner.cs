@@ -111,12 +111,9 @@ internal sealed class ResourceRunner
                 }
                 catch (DistributedApplicationException)
                 {
+                    // Nothing was started yet, so there is nothing to stop: the resource just never starts.
                     _error = $"dependency '{wait.Resource.Name}' cannot become healthy";
                     _probeOnlyState = ResourceState.FailedToStart;
-                    foreach (var r in _replicas)
-                    {
-                        r.StopCommandAsync(TimeSpan.Zero).GetAwaiter().GetResult();
-                    }
                     PublishFailed();
                     return;
                 }

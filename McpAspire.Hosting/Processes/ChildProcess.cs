@@ -30,8 +30,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(onOutput);
+        // Resolve the program first: through setsid a missing program would look like a crash, not a failed start.
+        var program = ProcessLaunch.FindOnPath(spec.FileName, spec.WorkingDirectory)
+            ?? throw new InvalidOperationException($"'{spec.FileName}' was not found{(spec.FileName.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.");
         var setsid = ProcessLaunch.SetsidPath;
-        var psi = new ProcessStartInfo(setsid ?? spec.FileName)
+        var psi = new ProcessStartInfo(setsid ?? program)
         {
             WorkingDirectory = spec.WorkingDirectory,
             RedirectStandardOutput = true,
@@ -42,7 +45,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         if (setsid is not null)
         {
             // setsid execs in place (the child is not a group leader), so the PID we see is the service's own.
-            psi.ArgumentList.Add(spec.FileName);
+            psi.ArgumentList.Add(program);
         }
         foreach (var a in spec.Arguments)
         {

@@ -15,12 +15,13 @@ internal static class ProcessLaunch
     /// <summary>Path of util-linux <c>setsid</c>, or null (then children share the AppHost's group and are killed as a tree).</summary>
     public static string? SetsidPath => s_setsid.Value;
 
-    /// <summary>The full path of an executable on PATH, or null.</summary>
-    public static string? FindOnPath(string name)
+    /// <summary>The full path of an executable on PATH (or of a path, relative to <paramref name="baseDirectory"/>), or null.</summary>
+    public static string? FindOnPath(string name, string? baseDirectory = null)
     {
         if (name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            return File.Exists(name) ? name : null;
+            var full = Path.IsPathRooted(name) || baseDirectory is null ? name : Path.GetFullPath(Path.Combine(baseDirectory, name));
+            return File.Exists(full) ? full : null;
         }
         foreach (var dir in (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {

@@ -34,7 +34,7 @@ internal static class RespProbe
             text.Append(Encoding.UTF8.GetString(buffer, 0, n));
         }
         var lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length == 0 ? "" : lines[^1];
+        return lines.Length == 0 ? "" : lines[^1].TrimStart('+');
     }
 
     private static void Append(StringBuilder sb, string[] parts)

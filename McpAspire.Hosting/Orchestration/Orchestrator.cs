@@ -54,6 +54,12 @@ internal sealed class Orchestrator : IAsyncDisposable
     /// <summary>The resource service key.</summary>
     public string ResourceServiceApiKey { get; } = GeneratedParameterDefault.NewKey();
 
+    /// <summary>Key every service sends to the dashboard's OTLP receiver (<c>x-otlp-api-key</c>).</summary>
+    public string OtlpApiKey { get; } = GeneratedParameterDefault.NewKey();
+
+    /// <summary>The dashboard's browser login token (printed as part of the login URL).</summary>
+    public string DashboardBrowserToken { get; } = GeneratedParameterDefault.NewKey();
+
     /// <summary>The watchdog's PID (tests check that it goes away).</summary>
     public int? WatchdogPid => _watchdog?.Pid;
 
@@ -83,7 +89,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         var otlp = dashboard is null ? null : new EndpointReference((IResourceWithEndpoints)dashboard, "http").Url;
         if (dashboard is not null)
         {
-            _echo.Info($"Dashboard: {otlp}");
+            _echo.Info($"Dashboard: {otlp}/login?t={DashboardBrowserToken}");
         }
         var projects = new ProjectOutputLocator(_settings.BuildConfiguration ?? AppHostConfiguration(), _echo.Info);
         var redisPlanner = new RedisLaunchPlanner(_model.AppHostDirectory, _echo.Info);
@@ -104,8 +110,11 @@ internal sealed class Orchestrator : IAsyncDisposable
                     var env = await EnvironmentFor(p, run, i, name, environmentName, isDashboard ? null : otlp, ct).ConfigureAwait(false);
                     if (isDashboard)
                     {
+                        // The dashboard's side of the contract: where the resource service is, and the keys it checks.
                         env["ResourceService__Url"] = ResourceServiceUrl!.ToString().TrimEnd('/');
                         env["ResourceService__ApiKey"] = ResourceServiceApiKey;
+                        env["Dashboard__Frontend__BrowserToken"] = DashboardBrowserToken;
+                        env["Dashboard__Otlp__ApiKey"] = OtlpApiKey;
                     }
                     var args = await ArgsFor(p, ct).ConfigureAwait(false);
                     return new ProcessSpec(DotnetHost.Path, [dll, .. args], p.ProjectDirectory, env);
@@ -168,7 +177,7 @@ internal sealed class Orchestrator : IAsyncDisposable
 
     private async Task<Dictionary<string, string>> EnvironmentFor(IResource resource, DistributedApplicationExecutionContext run, int replica, string replicaName, string environmentName, string? otlp, CancellationToken ct)
     {
-        var env = ServiceEnvironmentContract.Build(resource, run, new RunEnvironment(replicaName, environmentName, otlp, null), replica);
+        var env = ServiceEnvironmentContract.Build(resource, run, new RunEnvironment(replicaName, environmentName, otlp, otlp is null ? null : OtlpApiKey), replica);
         return await ServiceEnvironmentContract.ResolveAsync(env, ct).ConfigureAwait(false);
     }
 

@@ -19,12 +19,34 @@ public sealed class RealAppHostProcessTests
         var tree = host.Tree;
         Assert.True(tree.Count >= 7, "expected redis, statesvc, toolhost, 2 gateways, dashboard and the watchdog; saw " + ProcessTable.Describe(tree));
 
+        await AssertDashboardContractAsync(host);
+
         host.Signal(15);
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(20)), "AppHost did not exit after SIGTERM:\n" + host.Output);
         Assert.Equal(0, host.ExitCode);
         var survivors = await ProcessTable.WaitForExitAsync(tree, TimeSpan.FromSeconds(3));
         Assert.True(survivors.Count == 0, "still running after SIGTERM: " + ProcessTable.Describe(survivors));
         Assert.Contains("SIGTERM received", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The dashboard process received the resource service's address and key, and they work; services export to it.</summary>
+    private static async Task AssertDashboardContractAsync(RunningAppHost host)
+    {
+        var dashboard = host.Tree.Single(p => ProcessTable.CommandLine(p).Contains("McpAspire.Dashboard.dll", StringComparison.Ordinal));
+        var env = ProcessTable.Environment(dashboard);
+        using var http = new HttpClient { BaseAddress = new Uri(env["ResourceService__Url"]) };
+        http.DefaultRequestHeaders.Add("x-resource-service-key", env["ResourceService__ApiKey"]);
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/resources", UriKind.Relative)));
+        Assert.Equal(["dashboard", "gateway", "redis", "statesvc", "toolhost"], doc.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()).Order());
+        Assert.All(doc.RootElement.EnumerateArray(), r => Assert.Equal("Running", r.GetProperty("state").GetString()));
+        Assert.Contains($"/login?t={env["Dashboard__Frontend__BrowserToken"]}", host.Output, StringComparison.Ordinal);
+
+        var gateway = host.Tree.First(p => ProcessTable.CommandLine(p).Contains("McpAspire.Gateway.dll", StringComparison.Ordinal));
+        var gatewayEnv = ProcessTable.Environment(gateway);
+        var dashboardUrl = doc.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "dashboard").GetProperty("endpoints")[0].GetProperty("url").GetString();
+        Assert.Equal(dashboardUrl, gatewayEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal($"x-otlp-api-key={env["Dashboard__Otlp__ApiKey"]}", gatewayEnv["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.False(env.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
     }
 
     [Fact]

@@ -79,6 +79,14 @@ internal static class ProcessTable
         }
     }
 
+    /// <summary>The environment a process started with (readable for our own user's processes).</summary>
+    public static Dictionary<string, string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+
     /// <summary>Waits until none of <paramref name="pids"/> is alive; returns the survivors after <paramref name="timeout"/>.</summary>
     public static async Task<IReadOnlyList<int>> WaitForExitAsync(IEnumerable<int> pids, TimeSpan timeout)
     {

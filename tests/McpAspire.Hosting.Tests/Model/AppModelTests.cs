@@ -70,12 +70,13 @@ public sealed class AppModelTests
 
         var run = new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run);
         var env = await ServiceEnvironmentContract.ResolveAsync(
-            ServiceEnvironmentContract.Build(api.Resource, run, new RunEnvironment("api-1", "Development", "http://localhost:18888", null), replica: 1), default);
+            ServiceEnvironmentContract.Build(api.Resource, run, new RunEnvironment("api-1", "Development", "http://localhost:18888", "otlp-key"), replica: 1), default);
 
         Assert.Equal("http://localhost:41002", env["ASPNETCORE_URLS"]);
         Assert.Equal($"127.0.0.1:6390,password={redis.Resource.PasswordParameter.Value}", env["ConnectionStrings__cache"]);
         Assert.Equal("http://localhost:18888", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal("http/protobuf", env["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.Equal("x-otlp-api-key=otlp-key", env["OTEL_EXPORTER_OTLP_HEADERS"]);
         Assert.Equal("api", env["OTEL_SERVICE_NAME"]);
         Assert.Equal("service.instance.id=api-1", env["OTEL_RESOURCE_ATTRIBUTES"]);
         Assert.Equal("1000", env["OTEL_BSP_SCHEDULE_DELAY"]);

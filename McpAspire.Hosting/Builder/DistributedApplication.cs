@@ -112,7 +112,17 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
-        await StartAsync(shutdown.Token).ConfigureAwait(false);
+        try
+        {
+            await StartAsync(shutdown.Token).ConfigureAwait(false);
+        }
+        catch (DistributedApplicationException ex)
+        {
+            // A problem the user can fix (port in use, WaitFor cycle…): say it plainly, no stack trace.
+            Console.Error.WriteLine($"error: {ex.Message}");
+            Environment.ExitCode = 1;
+            return;
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, shutdown.Token).ConfigureAwait(false);

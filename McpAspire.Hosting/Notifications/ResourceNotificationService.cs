@@ -81,7 +81,8 @@ public sealed class ResourceNotificationService
     /// <summary>Every current snapshot, then each change, until cancelled.</summary>
     public async IAsyncEnumerable<ResourceSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateUnbounded<ResourceSnapshot>(new UnboundedChannelOptions { SingleReader = true });
+        // Bounded so a stalled watcher (a dashboard tab that stopped reading) cannot grow the AppHost's memory.
+        var channel = Channel.CreateBounded<ResourceSnapshot>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
         ResourceSnapshot[] current;
         lock (_lock)
         {

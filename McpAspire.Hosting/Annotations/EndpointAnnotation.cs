@@ -40,6 +40,12 @@ public sealed class EndpointAnnotation : IResourceAnnotation
     /// <summary>Exposed outside the deployment (manifest <c>external: true</c>).</summary>
     public bool IsExternal { get; set; }
 
+    /// <summary>
+    /// Environment variable that receives the port the process must listen on (e.g. <c>PORT</c> for an executable);
+    /// projects get <c>ASPNETCORE_URLS</c> instead.
+    /// </summary>
+    public string? TargetPortEnvironmentVariable { get; set; }
+
     /// <summary>Set when the application starts.</summary>
     public AllocatedEndpoint? AllocatedEndpoint { get; set; }
 }

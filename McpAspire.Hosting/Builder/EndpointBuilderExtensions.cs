@@ -7,9 +7,10 @@ public static class EndpointBuilderExtensions
 {
     /// <summary>
     /// Adds an HTTP endpoint, or sets the ports of the existing one with the same name (projects already have
-    /// <c>http</c>). <paramref name="port"/> is the stable port clients use; null keeps it random.
+    /// <c>http</c>). <paramref name="port"/> is the stable port clients use; null keeps it random. <paramref name="env"/>
+    /// names an environment variable that tells the process which port to listen on (for executables, e.g. <c>PORT</c>).
     /// </summary>
-    public static IResourceBuilder<T> WithHttpEndpoint<T>(this IResourceBuilder<T> builder, int? port = null, int? targetPort = null, string name = "http") where T : IResourceWithEndpoints
+    public static IResourceBuilder<T> WithHttpEndpoint<T>(this IResourceBuilder<T> builder, int? port = null, int? targetPort = null, string name = "http", string? env = null) where T : IResourceWithEndpoints
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (port is < 1 or > 65535)
@@ -19,10 +20,11 @@ public static class EndpointBuilderExtensions
         var existing = builder.Resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.Name == name);
         if (existing is null)
         {
-            return builder.WithAnnotation(new EndpointAnnotation(name, "http", "http", port, targetPort));
+            return builder.WithAnnotation(new EndpointAnnotation(name, "http", "http", port, targetPort) { TargetPortEnvironmentVariable = env });
         }
         existing.Port = port ?? existing.Port;
         existing.TargetPort = targetPort ?? existing.TargetPort;
+        existing.TargetPortEnvironmentVariable = env ?? existing.TargetPortEnvironmentVariable;
         return builder;
     }
 

@@ -57,6 +57,45 @@ public static class RedisPing
         }
     }
 
+    /// <summary>Sends AUTH and one argument-less command (e.g. <c>COMMITAOF</c>); true when the reply is not an error.</summary>
+    public static async Task<bool> SendAsync(string host, int port, string? password, string command, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var client = new TcpClient { NoDelay = true };
+            await client.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
+            var stream = client.GetStream();
+            var request = new StringBuilder();
+            var replies = 1;
+            if (!string.IsNullOrEmpty(password))
+            {
+                request.Append("*2\r\n$4\r\nAUTH\r\n$").Append(Encoding.UTF8.GetByteCount(password)).Append("\r\n").Append(password).Append("\r\n");
+                replies++;
+            }
+            request.Append("*1\r\n$").Append(Encoding.UTF8.GetByteCount(command)).Append("\r\n").Append(command).Append("\r\n");
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), cts.Token).ConfigureAwait(false);
+            var buffer = new byte[512];
+            var received = new StringBuilder();
+            while (received.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length < replies)
+            {
+                var n = await stream.ReadAsync(buffer, cts.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return false;
+                }
+                received.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+            return !received.ToString().Split("\r\n").Any(l => l.StartsWith('-'));
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Parses <c>host:port,password=…</c> (StackExchange.Redis format) into what <see cref="PingAsync"/> needs.</summary>
     public static (string Host, int Port, string? Password) ParseConnectionString(string connectionString)
     {

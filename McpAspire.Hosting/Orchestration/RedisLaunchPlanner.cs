@@ -55,7 +55,12 @@ internal sealed class RedisLaunchPlanner
             // Debian 12's Garnet persists only with the RandomAccess device; --recover replays the AOF on start.
             garnetArgs.AddRange(["--aof", "--device-type", "RandomAccess", "--checkpointdir", persistence.DataDirectory, "--recover"]);
         }
-        return new ProcessSpec(DotnetHost.Path, garnetArgs, cwd, new Dictionary<string, string>());
+        return new ProcessSpec(DotnetHost.Path, garnetArgs, cwd, new Dictionary<string, string>())
+        {
+            // Garnet issues AOF commits asynchronously and does not flush on SIGTERM: commit explicitly first, or the
+            // last writes before a stop can be lost.
+            BeforeStop = persistence is null ? null : ct => Health.RedisPing.SendAsync("127.0.0.1", port, password, "COMMITAOF", TimeSpan.FromSeconds(3), ct),
+        };
     }
 
     /// <summary>GarnetServer.dll of the newest restored garnet-server tool, or null.</summary>

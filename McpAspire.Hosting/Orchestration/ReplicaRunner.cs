@@ -27,6 +27,7 @@ internal sealed class ReplicaRunner
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
     private ChildProcess? _child;
+    private ProcessSpec? _currentSpec;
     private bool _enabled = true;
     private bool _skipBackoff;
 
@@ -105,6 +106,7 @@ internal sealed class ReplicaRunner
             lock (_lock)
             {
                 _child = child;
+                _currentSpec = spec;
             }
             var startedAt = _time.GetUtcNow();
             Update(s => s with { Pid = child.Pid, StartedAt = startedAt });
@@ -210,6 +212,7 @@ internal sealed class ReplicaRunner
         }
         if (child is not null)
         {
+            await BeforeStopAsync().ConfigureAwait(false);
             await child.StopAsync(grace).ConfigureAwait(false);
             var code = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : (int?)null;
             await child.DisposeAsync().ConfigureAwait(false);
@@ -218,6 +221,21 @@ internal sealed class ReplicaRunner
         else if (Snapshot.State is ResourceState.Waiting or ResourceState.Starting)
         {
             Update(s => s with { State = ResourceState.Exited, Health = HealthStatus.Unhealthy });
+        }
+    }
+
+    private async Task BeforeStopAsync()
+    {
+        if (_currentSpec?.BeforeStop is { } beforeStop && Snapshot.Health == HealthStatus.Healthy)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            try
+            {
+                await beforeStop(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 
@@ -232,6 +250,7 @@ internal sealed class ReplicaRunner
         }
         if (child is not null)
         {
+            await BeforeStopAsync().ConfigureAwait(false);
             await child.StopAsync(grace).ConfigureAwait(false);
         }
     }
@@ -259,6 +278,7 @@ internal sealed class ReplicaRunner
         _enabled = true;
         if (child is not null)
         {
+            await BeforeStopAsync().ConfigureAwait(false);
             await child.StopAsync(grace).ConfigureAwait(false);
         }
         else

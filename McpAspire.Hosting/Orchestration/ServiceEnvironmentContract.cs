@@ -23,6 +23,10 @@ internal static class ServiceEnvironmentContract
                 env["ASPNETCORE_URLS"] = string.Join(';', httpEndpoints.Select(e =>
                     $"{e.UriScheme}://localhost:{(e.AllocatedEndpoint ?? throw new InvalidOperationException($"Endpoint {e.Name} of {resource.Name} is not allocated.")).TargetPorts[replica].ToString(CultureInfo.InvariantCulture)}"));
             }
+            foreach (var e in resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.TargetPortEnvironmentVariable is not null && e.AllocatedEndpoint is not null))
+            {
+                env[e.TargetPortEnvironmentVariable!] = e.AllocatedEndpoint!.TargetPorts[replica].ToString(CultureInfo.InvariantCulture);
+            }
             env["DOTNET_ENVIRONMENT"] = run.EnvironmentName;
             env["ASPNETCORE_ENVIRONMENT"] = run.EnvironmentName;
             if (run.OtlpEndpoint is { } otlp)
@@ -46,7 +50,14 @@ internal static class ServiceEnvironmentContract
             env["MCPASPIRE_RESOURCE_NAME"] = resource.Name;
             env["MCPASPIRE_REPLICA_NAME"] = run.ReplicaName;
         }
-        else if (context.IsPublishMode && resource is ProjectResource)
+        else if (context.IsPublishMode)
+        {
+            foreach (var e in resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.TargetPortEnvironmentVariable is not null))
+            {
+                env[e.TargetPortEnvironmentVariable!] = $"{{{resource.Name}.bindings.{e.Name}.targetPort}}";
+            }
+        }
+        if (context.IsPublishMode && resource is ProjectResource)
         {
             env["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true";
             if (httpEndpoints.Count > 0)

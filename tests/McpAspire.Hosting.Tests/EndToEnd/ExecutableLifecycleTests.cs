@@ -64,6 +64,21 @@ public sealed class ExecutableLifecycleTests
             Assert.True(ProcessTable.IsAlive(grandchild));
             Assert.Equal(child, ProcessGroupOf(child));
             Assert.Equal(child, ProcessGroupOf(grandchild));
+
+            // When the child crashes, what it left in its group is reaped before the restart.
+            File.Delete(pidFile);
+            using (var victim = System.Diagnostics.Process.GetProcessById(child))
+            {
+                victim.Kill();
+            }
+            Assert.Empty(await ProcessTable.WaitForExitAsync([child, grandchild], TimeSpan.FromSeconds(5)));
+            snapshot = await app.ResourceNotifications.WaitForResourceAsync("parent", s => s.Replicas[0].Pid is { } p && p != child && s.State == ResourceState.Running, SmallApp.Timeout());
+            child = snapshot.Replicas[0].Pid!.Value;
+            while (!File.Exists(pidFile) || (await File.ReadAllTextAsync(pidFile)).Trim().Length == 0)
+            {
+                await Task.Delay(20);
+            }
+            grandchild = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
         }
         finally
         {

@@ -87,6 +87,23 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task Executables_learn_their_port_from_the_variable_named_on_the_endpoint()
+    {
+        var builder = TestModel.CreateBuilder();
+        var web = builder.AddExecutable("web", "node", ".", "server.js").WithHttpEndpoint(env: "PORT").WithReplicas(2);
+        web.Resource.Annotations.OfType<EndpointAnnotation>().Single().AllocatedEndpoint = new AllocatedEndpoint("http", "localhost", 9000, [41001, 41002], Proxied: true);
+        var run = new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run);
+        var replica0 = await ServiceEnvironmentContract.ResolveAsync(ServiceEnvironmentContract.Build(web.Resource, run, new RunEnvironment("web-0", "Development", null, null), 0), default);
+        var replica1 = await ServiceEnvironmentContract.ResolveAsync(ServiceEnvironmentContract.Build(web.Resource, run, new RunEnvironment("web-1", "Development", null, null), 1), default);
+        Assert.Equal("41001", replica0["PORT"]);
+        Assert.Equal("41002", replica1["PORT"]);
+        Assert.False(replica0.ContainsKey("ASPNETCORE_URLS"));
+        Assert.False(replica0.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        var publish = ServiceEnvironmentContract.Build(web.Resource, new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), null, 0);
+        Assert.Equal("{web.bindings.http.targetPort}", publish["PORT"]);
+    }
+
+    [Fact]
     public void Generated_passwords_are_22_letters_and_digits_unless_configured()
     {
         var generated = TestModel.CreateBuilder().AddRedis("cache").Resource.PasswordParameter.Value;

@@ -91,8 +91,11 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Stops every resource: SIGTERM to each process group, SIGKILL after the stop timeout.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _orchestrator?.StopAsync() ?? Task.CompletedTask;
+    /// <summary>
+    /// Stops every resource: SIGTERM to each process group, SIGKILL after the stop timeout (or at once when
+    /// <paramref name="cancellationToken"/> fires).
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _orchestrator?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Starts, waits for <paramref name="cancellationToken"/>, Ctrl+C or SIGTERM, then stops.</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)

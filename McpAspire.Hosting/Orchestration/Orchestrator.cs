@@ -265,10 +265,13 @@ internal sealed class Orchestrator : IAsyncDisposable
         return await runner.ExecuteCommandAsync(command).ConfigureAwait(false);
     }
 
-    /// <summary>Stops everything: dependents before their dependencies, the dashboard last; then the resource service.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops everything: dependents before their dependencies, the dashboard last; then the resource service.
+    /// A cancelled token skips the rest of the graceful window (processes are killed at once), never the stop itself.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        await _stopGate.WaitAsync().ConfigureAwait(false);
+        await _stopGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_stopped || !_started)
@@ -281,7 +284,7 @@ internal sealed class Orchestrator : IAsyncDisposable
             var layers = DependencyOrder.StopLayers(_runners.Keys.ToList(), r => dashboard.Contains(r) ? [] : dashboard);
             foreach (var layer in layers)
             {
-                await Task.WhenAll(layer.Select(r => _runners[r].StopAsync())).ConfigureAwait(false);
+                await Task.WhenAll(layer.Select(r => _runners[r].StopAsync(cancellationToken))).ConfigureAwait(false);
             }
             if (_resourceService is not null)
             {

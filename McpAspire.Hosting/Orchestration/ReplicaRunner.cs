@@ -202,7 +202,7 @@ internal sealed class ReplicaRunner
     }
 
     /// <summary>Ends the process: SIGTERM to its group, SIGKILL after <paramref name="grace"/>.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         ChildProcess? child;
         lock (_lock)
@@ -213,7 +213,7 @@ internal sealed class ReplicaRunner
         if (child is not null)
         {
             await BeforeStopAsync().ConfigureAwait(false);
-            await child.StopAsync(grace).ConfigureAwait(false);
+            await child.StopAsync(grace, cancellationToken).ConfigureAwait(false);
             var code = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : (int?)null;
             await child.DisposeAsync().ConfigureAwait(false);
             Update(s => s with { State = ResourceState.Exited, Health = HealthStatus.Unhealthy, Pid = null, ExitCode = code });

@@ -20,11 +20,17 @@ internal sealed class ResourceRunner
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _grace;
     private readonly Lock _publishLock = new();
+    private readonly Func<IResource, Task>? _onFirstHealthy;
     private ReplicaFrontProxy? _proxy;
     private Task _run = Task.CompletedTask;
     private string? _error;
     private bool _everHealthy;
-    private readonly Func<IResource, Task>? _onFirstHealthy;
+
+    // Resources without a process (external Redis, connection strings) are only probed.
+    private IHealthProbe? _probeOnly;
+    private TimeProvider _time = TimeProvider.System;
+    private HealthStatus _probeOnlyHealth = HealthStatus.Unknown;
+    private ResourceState _probeOnlyState = ResourceState.Waiting;
 
     public ResourceRunner(IResource resource, ResourceNotificationService notifications, ResourceLoggerService logs, TimeSpan grace, Func<IResource, Task>? onFirstHealthy)
     {
@@ -53,14 +59,10 @@ internal sealed class ResourceRunner
     public void Prepare(int replicaCount, Func<int, string, CancellationToken, Task<ProcessSpec>>? spec, IHealthProbe probe, Func<int, string?> replicaUrl,
         ProcessGroupWatchdog? watchdog, TimeSpan maxRestartDelay, ConsoleEcho echo, int colorIndex, TimeProvider time)
     {
-        for (var i = 0; i < replicaCount; i++)
+        for (var i = 0; spec is not null && i < replicaCount; i++)
         {
             var index = i;
             var name = replicaCount == 1 ? _resource.Name : $"{_resource.Name}-{i}";
-            if (spec is null)
-            {
-                continue;
-            }
             _replicas.Add(new ReplicaRunner(
                 name,
                 i,
@@ -80,11 +82,6 @@ internal sealed class ResourceRunner
         _probeOnly = spec is null ? probe : null;
         _time = time;
     }
-
-    private IHealthProbe? _probeOnly;
-    private TimeProvider _time = TimeProvider.System;
-    private HealthStatus _probeOnlyHealth = HealthStatus.Unknown;
-    private ResourceState _probeOnlyState = ResourceState.Waiting;
 
     /// <summary>Opens the front port for a replicated endpoint.</summary>
     public void StartProxy(int frontPort, int[] targetPorts)
@@ -251,10 +248,10 @@ internal sealed class ResourceRunner
     }
 
     /// <summary>Stops every replica (graceful, then forceful) and closes the front port.</summary>
-    public async Task StopAsync()
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_replicas.Select(r => r.StopAsync(_grace))).ConfigureAwait(false);
+        await Task.WhenAll(_replicas.Select(r => r.StopAsync(_grace, cancellationToken))).ConfigureAwait(false);
         try
         {
             await _run.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

@@ -123,8 +123,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM to the group, then SIGKILL after <paramref name="gracePeriod"/>; returns once the process is gone.</summary>
-    public async Task StopAsync(TimeSpan gracePeriod)
+    /// <summary>
+    /// SIGTERM to the group, then SIGKILL after <paramref name="gracePeriod"/> (or as soon as
+    /// <paramref name="cancellationToken"/> fires); returns once the process is gone.
+    /// </summary>
+    public async Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken = default)
     {
         if (!_exited.Task.IsCompleted)
         {
@@ -137,7 +140,8 @@ internal sealed class ChildProcess : IAsyncDisposable
                 // Without setsid the child shares our group; signal it alone, then kill its tree if it lingers.
                 _ = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             }
-            if (await Task.WhenAny(_exited.Task, Task.Delay(gracePeriod)).ConfigureAwait(false) != _exited.Task)
+            var graceOver = Task.Delay(gracePeriod, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+            if (await Task.WhenAny(_exited.Task, graceOver).ConfigureAwait(false) != _exited.Task)
             {
                 Kill();
                 await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);

@@ -49,11 +49,6 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
     /// <summary>The front port.</summary>
     public int Port { get; }
 
-    /// <summary>Connections accepted so far (for diagnostics).</summary>
-    public long Accepted => Interlocked.Read(ref _accepted);
-
-    private long _accepted;
-
     private async Task AcceptLoopAsync(TcpListener listener)
     {
         while (!_stopping.IsCancellationRequested)
@@ -71,7 +66,6 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
                 }
                 continue;
             }
-            Interlocked.Increment(ref _accepted);
             _ = HandleAsync(client);
         }
     }

@@ -4,15 +4,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedis("redis");
 
-var stateService = builder.AddProject("statesvc", "../McpAspire.StateService/McpAspire.StateService.csproj")
+var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
     .WithReference(redis)
     .WaitFor(redis);
 
-var toolHost = builder.AddProject("toolhost", "../McpAspire.ToolHost/McpAspire.ToolHost.csproj")
+var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
     .WithReference(redis)
     .WaitFor(redis);
 
-builder.AddProject("gateway", "../McpAspire.Gateway/McpAspire.Gateway.csproj")
+builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 7080))
     .WithExternalHttpEndpoints()

@@ -30,19 +30,3 @@ internal sealed class DistributedApplicationHook
     /// <summary>Called with the built application; it is expected to throw <see cref="EntryPointAbortedException"/>.</summary>
     public Action<DistributedApplication>? OnBuilt { get; init; }
 }
-
-/// <summary>Thrown out of an AppHost's <c>Build()</c> under the testing builder, so its <c>Run()</c> never happens.</summary>
-internal sealed class EntryPointAbortedException : Exception
-{
-    public EntryPointAbortedException() : base("The testing builder took over this AppHost; its entry point stops here.")
-    {
-    }
-
-    public EntryPointAbortedException(string message) : base(message)
-    {
-    }
-
-    public EntryPointAbortedException(string message, Exception innerException) : base(message, innerException)
-    {
-    }
-}

@@ -36,6 +36,3 @@ public sealed record ResourceSnapshot
     /// <summary>Why the resource failed to start, when <see cref="State"/> is FailedToStart.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>A named URL of a resource.</summary>
-public sealed record ResourceUrl(string Name, string Url);

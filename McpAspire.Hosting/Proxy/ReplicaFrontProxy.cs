@@ -207,6 +207,3 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
         _stopping.Dispose();
     }
 }
-
-/// <summary>One replica as the proxy sees it.</summary>
-internal readonly record struct ProxyTarget(int Port, bool Healthy);

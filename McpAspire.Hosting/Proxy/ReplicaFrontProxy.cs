@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -87,9 +88,17 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
             using var b = new NetworkStream(upstream, ownsSocket: false);
             var up = PumpAsync(a, upstream);
             var down = PumpAsync(b, client);
-            // Either direction ending (or failing) ends the pair: a half-open TCP connection is not worth keeping here.
-            await Task.WhenAny(up, down).ConfigureAwait(false);
-            await Task.WhenAny(Task.WhenAll(up, down), Task.Delay(TimeSpan.FromSeconds(5), _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+            var first = await Task.WhenAny(up, down).ConfigureAwait(false);
+            if (first == up)
+            {
+                // The client finished sending: let the response (possibly a long SSE stream) run to its end.
+                await down.ConfigureAwait(false);
+            }
+            else
+            {
+                // The replica closed: give the client's side a moment to drain, then close both.
+                await Task.WhenAny(up, Task.Delay(TimeSpan.FromSeconds(5), _stopping.Token).ContinueWith(static _ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -103,7 +112,7 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
 
     private static async Task PumpAsync(Stream from, Socket to)
     {
-        var buffer = new byte[16 * 1024];
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             while (true)
@@ -126,6 +135,10 @@ internal sealed class ReplicaFrontProxy : IAsyncDisposable
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

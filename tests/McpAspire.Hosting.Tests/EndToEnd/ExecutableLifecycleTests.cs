@@ -89,6 +89,29 @@ public sealed class ExecutableLifecycleTests
     }
 
     [Fact]
+    public async Task A_process_group_that_ignores_SIGTERM_is_killed_when_the_stop_timeout_runs_out()
+    {
+        var builder = SmallApp.CreateBuilder("--AppHost:StopTimeoutSeconds=1");
+        // The shell ignores TERM and keeps spawning sleeps (each of which TERM does end): only SIGKILL stops the group.
+        builder.AddExecutable("stubborn", "/bin/sh", ".", "-c", "trap '' TERM; while true; do sleep 0.2; done");
+        var app = builder.Build();
+        int pid;
+        try
+        {
+            await app.StartAsync();
+            pid = (await app.ResourceNotifications.WaitForResourceHealthyAsync("stubborn", SmallApp.Timeout())).Replicas[0].Pid!.Value;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+        Assert.False(ProcessTable.IsAlive(pid));
+        var replica = app.ResourceNotifications.GetSnapshot("stubborn").Replicas[0];
+        Assert.Equal(ResourceState.Exited, replica.State);
+        Assert.Equal(137, replica.ExitCode); // 128 + SIGKILL
+    }
+
+    [Fact]
     public async Task Restart_stop_and_start_commands_from_the_dashboard_api_act_on_the_process()
     {
         var builder = SmallApp.CreateBuilder();

@@ -13,7 +13,7 @@ namespace McpAspire.Hosting;
 /// A built application: <see cref="Run"/> starts every resource and blocks until Ctrl+C / SIGTERM, then stops them in
 /// reverse dependency order; in publish mode it writes the manifest and returns.
 /// </summary>
-public sealed class DistributedApplication : IAsyncDisposable, IDisposable
+public sealed class DistributedApplication : IAsyncDisposable
 {
     private readonly Orchestrator? _orchestrator;
 
@@ -149,7 +149,4 @@ public sealed class DistributedApplication : IAsyncDisposable, IDisposable
             await _orchestrator.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

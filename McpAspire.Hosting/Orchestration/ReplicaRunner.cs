@@ -10,11 +10,6 @@ namespace McpAspire.Hosting.Orchestration;
 /// </summary>
 internal sealed class ReplicaRunner
 {
-    private static readonly TimeSpan s_startupProbeInterval = TimeSpan.FromMilliseconds(100);
-    // Once healthy, probe every 5 s (as Aspire does): a crash is seen at once through the process exit, and the front
-    // proxy skips a replica that refuses connections, so frequent probes would only flood the services' request logs.
-    private static readonly TimeSpan s_probeInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan s_unhealthyProbeInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_stableRun = TimeSpan.FromSeconds(30);
 
     private readonly Func<CancellationToken, Task<ProcessSpec>> _spec;
@@ -24,6 +19,7 @@ internal sealed class ReplicaRunner
     private readonly ProcessGroupWatchdog? _watchdog;
     private readonly TimeSpan _maxRestartDelay;
     private readonly TimeProvider _time;
+    private readonly HealthProbeIntervals _intervals;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
     private ChildProcess? _child;
@@ -32,8 +28,10 @@ internal sealed class ReplicaRunner
     private bool _skipBackoff;
 
     public ReplicaRunner(string name, int index, string? url, Func<CancellationToken, Task<ProcessSpec>> spec, IHealthProbe probe,
-        Action<string, bool> output, Action changed, ProcessGroupWatchdog? watchdog, TimeSpan maxRestartDelay, TimeProvider time)
+        Action<string, bool> output, Action changed, ProcessGroupWatchdog? watchdog, TimeSpan maxRestartDelay, TimeProvider time,
+        HealthProbeIntervals? intervals = null)
     {
+        _intervals = intervals ?? HealthProbeIntervals.Default;
         Name = name;
         Index = index;
         _spec = spec;
@@ -193,7 +191,7 @@ internal sealed class ReplicaRunner
                     healthy = false;
                     Update(s => s with { State = ResourceState.Unhealthy, Health = HealthStatus.Unhealthy });
                 }
-                await Task.Delay(healthy ? s_probeInterval : wasHealthy ? s_unhealthyProbeInterval : s_startupProbeInterval, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(healthy ? _intervals.Healthy : wasHealthy ? _intervals.Unhealthy : _intervals.Startup, _time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -4,6 +4,7 @@ using McpAspire.Bench.Scenarios;
 // Scenarios register here as their issues land; each prints JSON lines (see BenchResult).
 IScenario[] scenarios =
 [
+    new McpAspire.Bench.Scenarios.AppHostStartScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),

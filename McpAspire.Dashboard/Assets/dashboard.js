@@ -22,6 +22,12 @@
     return node;
   }
 
+  // replaceChildren without the null/false placeholders conditional parts leave behind.
+  function fill(node, ...children) {
+    node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+    return node;
+  }
+
   const svgNs = 'http://www.w3.org/2000/svg';
   function svg(tag, attrs, ...children) {
     const node = document.createElementNS(svgNs, tag);
@@ -47,18 +53,21 @@
     if (!isFinite(v)) return String(v);
     const a = Math.abs(v);
     if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
-    return Number.isInteger(v) ? String(v) : v.toFixed(a < 10 ? 3 : 1);
+    return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(a < 10 ? 3 : 1)));
   }
   function hue(text) {
     let h = 0;
     for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
     return h % 360;
   }
-  const colorOf = (text) => `hsl(${hue(text)} 60% 45%)`;
+  // A fixed palette of distinct colours, so a handful of resources never look alike.
+  const palette = ['#5b3cc4', '#1f8a70', '#c2410c', '#0369a1', '#a21caf', '#4d7c0f', '#b91c1c', '#0e7490', '#92400e', '#475569'];
+  const colorOf = (text) => palette[hue(text) % palette.length];
   function chip(resource) {
     return el('span', { class: 'chip', style: `--c:${colorOf(resource)}`, text: resource });
   }
   function safeUrl(url) {
+    if (!url) return null;
     try {
       const u = new URL(url, location.href);
       return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
@@ -141,8 +150,12 @@
     return params;
   }
 
+  // The detail panel sits at the right; the page narrows so nothing hides behind it.
+  function openDetail(panel) { panel.hidden = false; document.body.classList.add('with-detail'); }
+  function closeDetail(panel) { panel.hidden = true; document.body.classList.remove('with-detail'); }
+
   function attributeTable(rows) {
-    return el('table', { class: 'attrs' }, el('tbody', {}, rows.map(([k, v]) =>
+    return el('table', { class: 'attrs' }, el('tbody', {}, rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) =>
       el('tr', { class: /^(mcp\.|gen_ai\.|jsonrpc\.)/.test(k) ? 'mcp' : '' }, el('th', { text: k }), el('td', { text: v ?? '' })))));
   }
 
@@ -183,15 +196,16 @@
           el('td', { class: 'actions' }, command('restart'), command('stop'), command('start')));
       }));
     };
+    const commandStatus = (text, kind) => { const c = $('#command-status'); c.textContent = text; c.className = kind; };
     async function runCommand(resource, command) {
-      setStatus(`${command} ${resource}…`, 'muted');
+      commandStatus(`${command} ${resource}…`, 'muted');
       const response = await fetch(`/api/resources/${encodeURIComponent(resource)}/commands/${command}`,
         { method: 'POST', headers: { 'x-dashboard-request': '1' } });
-      if (response.ok) setStatus(`${command} of ${resource} accepted`, 'ok');
+      if (response.ok) commandStatus(`${command} of ${resource} accepted`, 'ok');
       else {
         let detail = response.statusText;
         try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
-        setStatus(`${command} of ${resource} failed: ${detail}`, 'error');
+        commandStatus(`${command} of ${resource} failed: ${detail}`, 'error');
       }
     }
     getJson('/api/resources').then(render).catch((e) => setStatus(e.message, 'error'));
@@ -263,9 +277,9 @@
 
     function showDetail(log) {
       selectedId = log.id;
-      detail.hidden = false;
-      detail.replaceChildren(
-        el('button', { type: 'button', class: 'close', onclick: () => { detail.hidden = true; selectedId = null; } }, '×'),
+      openDetail(detail);
+      fill(detail,
+        el('button', { type: 'button', class: 'close', onclick: () => { closeDetail(detail); selectedId = null; } }, '×'),
         el('h2', { text: `${log.level} · ${log.resource}` }),
         el('p', { class: 'message', text: log.message }),
         attributeTable([
@@ -358,9 +372,9 @@
     function showSpan(span) {
       selected = span.spanId;
       for (const row of waterfall.querySelectorAll('.span-row')) row.classList.toggle('selected', row.dataset.spanId === selected);
-      detail.hidden = false;
-      detail.replaceChildren(
-        el('button', { type: 'button', class: 'close', onclick: () => { detail.hidden = true; selected = null; } }, '×'),
+      openDetail(detail);
+      fill(detail,
+        el('button', { type: 'button', class: 'close', onclick: () => { closeDetail(detail); selected = null; } }, '×'),
         el('h2', {}, chip(span.resource), ' ', span.name),
         attributeTable([
           ['span id', span.spanId], ['parent span id', span.parentSpanId || '(root)'], ['kind', span.kind],
@@ -384,7 +398,7 @@
       const t = trace.trace;
       $('#title').replaceChildren('Trace: ', t.name, ' ', el('code', { class: 'small', text: t.traceId }));
       $('#summary').replaceChildren(`${new Date(t.startMs).toLocaleString()} · ${fmtDuration(t.durationMs)} · ${t.spanCount} spans · `,
-        ...t.resources.map(chip), t.errorCount ? el('span', { class: 'badge level-error', text: `${t.errorCount} errors` }) : '');
+        ...t.resources.map(chip), t.errorCount ? el('span', { class: 'badge level-error', text: `${t.errorCount} error${t.errorCount > 1 ? 's' : ''}` }) : '');
       const total = Math.max(t.durationMs, 0.001);
       const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => el('span', { style: `left:${f * 100}%`, text: fmtDuration(total * f) }));
       waterfall.replaceChildren(
@@ -403,6 +417,13 @@
           return row;
         }));
       if (selected) { const s = trace.spans.find((x) => x.spanId === selected); if (s) showSpan(s); }
+      const logs = await getJson('/api/logs?limit=200&traceId=' + encodeURIComponent(traceId));
+      fill($('#trace-logs'), logs.items.length
+        ? el('table', { class: 'grid' }, el('tbody', {}, logs.items.map((log) => el('tr', { class: `level-${log.level.toLowerCase()}` },
+          el('td', { class: 'mono', text: fmtTime(log.timeMs) }), el('td', {}, chip(log.resource)),
+          el('td', {}, el('span', { class: `badge level-${log.level.toLowerCase()}`, text: log.level })),
+          el('td', { class: 'message', text: log.message })))))
+        : el('p', { class: 'muted', text: 'No structured logs carry this trace id.' }));
     });
     load();
     watchTelemetry(['traces'], load);
@@ -446,7 +467,7 @@
       const i = detail.instrument;
       const distribution = ['histogram', 'exponential_histogram', 'summary'].includes(i.type);
       const unit = i.unit ? ` (${i.unit})` : '';
-      panel.replaceChildren(
+      fill(panel,
         el('h2', { text: i.name }),
         el('p', { class: 'muted', text: `${i.description || ''} — ${i.type}${detail.isMonotonic ? ', monotonic' : ''}${distribution ? ', chart shows the mean per interval' : ''}${unit}` }),
         chart(detail.series, i.unit),
@@ -475,7 +496,6 @@
       }
       root.append(svg('text', { x: L, y: H - 8, class: 'axis', text: fmtTime(t0) }),
         svg('text', { x: W - R, y: H - 8, 'text-anchor': 'end', class: 'axis', text: fmtTime(t1) }));
-      if (unit) root.append(svg('text', { x: 4, y: T + 4, class: 'axis', text: unit }));
       shown.forEach((s) => {
         const color = colorOf(seriesLabel(s));
         const path = s.points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');

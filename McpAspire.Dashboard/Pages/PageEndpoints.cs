@@ -22,7 +22,7 @@ public static class PageEndpoints
             var body = rs.Value.IsConfigured
                 ? """
                   <h1>Resources</h1>
-                  <p id="status" class="muted">Connecting to the resource service…</p>
+                  <p><span id="status" class="muted">Connecting to the resource service…</span> <span id="command-status" role="status"></span></p>
                   <table class="grid" id="resources"><thead><tr><th>Name</th><th>Type</th><th>State</th><th>Health</th><th>Started</th><th>Replicas</th><th>Endpoints</th><th>Actions</th></tr></thead><tbody></tbody></table>
                   """
                 : """
@@ -95,6 +95,7 @@ public static class PageEndpoints
                 <div id="waterfall" class="waterfall"></div>
                 <aside id="detail" class="detail" hidden></aside>
                 <h2>Logs of this trace</h2>
+                <div id="trace-logs"></div>
                 <p><a href="/structuredlogs?traceId={Enc(traceId)}">Open in structured logs</a></p>
                 """;
             return Results.Content(PageLayout.Render("Trace", "trace", body, new Dictionary<string, string?> { ["trace-id"] = traceId }), Html);

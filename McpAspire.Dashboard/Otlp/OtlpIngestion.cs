@@ -24,7 +24,8 @@ public sealed class OtlpIngestion
     private readonly TelemetryResourceRegistry _resources;
     private readonly TelemetryChangeFeed _changes;
     private readonly StorageOptions _limits;
-    private readonly StringInterner _strings = new();
+    private readonly StringInterner _strings = new(maxEntries: 16_384, maxLength: 256);
+    private readonly StringInterner _values = new(maxEntries: 65_536, maxLength: 64);
 
     public OtlpIngestion(SpanStore spans, LogStore logs, MetricStore metrics, TelemetryResourceRegistry resources,
         TelemetryChangeFeed changes, IOptions<DashboardOptions> options)
@@ -178,7 +179,7 @@ public sealed class OtlpIngestion
             TraceId = OtlpValueFormatter.Hex(span.TraceId),
             SpanId = OtlpValueFormatter.Hex(span.SpanId),
             ParentSpanId = OtlpValueFormatter.Hex(span.ParentSpanId),
-            Name = OtlpValueFormatter.Truncate(span.Name, _limits.MaxAttributeLength),
+            Name = _values.Intern(OtlpValueFormatter.Truncate(span.Name, _limits.MaxAttributeLength)),
             Kind = span.Kind switch
             {
                 Span.Types.SpanKind.Internal => "Internal",
@@ -217,7 +218,7 @@ public sealed class OtlpIngestion
         for (var i = 0; i < count; i++)
         {
             var kv = attributes[i];
-            result[i] = new TelemetryAttribute(_strings.Intern(kv.Key), OtlpValueFormatter.Format(kv.Value, _limits.MaxAttributeLength));
+            result[i] = new TelemetryAttribute(_strings.Intern(kv.Key), _values.Intern(OtlpValueFormatter.Format(kv.Value, _limits.MaxAttributeLength)));
         }
         return result;
     }

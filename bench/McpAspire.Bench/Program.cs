@@ -1,8 +1,10 @@
 using McpAspire.Bench;
+using McpAspire.Bench.Scenarios;
 
 // Scenarios register here as their issues land; each prints JSON lines (see BenchResult).
 IScenario[] scenarios =
 [
+    new DashboardIngestScenario(),
 ];
 
 string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];

@@ -184,8 +184,13 @@
           type: 'button', class: `cmd cmd-${name}`, 'data-command': name, 'data-resource': r.name,
           onclick: () => runCommand(r.name, name),
         }, name[0].toUpperCase() + name.slice(1));
+        const q = encodeURIComponent(r.name);
         return el('tr', { 'data-resource': r.name },
-          el('td', {}, el('a', { href: '/consolelogs?resource=' + encodeURIComponent(r.name), class: 'name', text: r.name })),
+          el('td', {}, el('a', { href: '/consolelogs?resource=' + q, class: 'name', text: r.name }),
+            el('div', { class: 'small links' }, el('a', { href: '/consolelogs?resource=' + q, text: 'console' }), ' · ',
+              el('a', { href: '/structuredlogs?resource=' + q, text: 'logs' }), ' · ',
+              el('a', { href: '/traces?resource=' + q, text: 'traces' }), ' · ',
+              el('a', { href: '/metrics?resource=' + q, text: 'metrics' }))),
           el('td', { text: r.type || '' }),
           el('td', {}, el('span', { class: `badge state-${state.toLowerCase()}`, text: state }),
             r.exitCode !== undefined && r.exitCode !== null ? el('span', { class: 'muted', text: ` exit ${r.exitCode}` }) : null),

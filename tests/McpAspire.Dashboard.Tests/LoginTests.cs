@@ -63,6 +63,30 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task The_login_url_is_logged_at_start_and_a_configured_token_is_used()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var dashboard = await DashboardServer.StartAsync(
+            new Dictionary<string, string?> { ["Dashboard:Frontend:BrowserToken"] = "token-from-the-apphost-0123" }, logs);
+        var expected = $"Login to the dashboard at {dashboard.Address.ToString().TrimEnd('/')}/login?t=token-from-the-apphost-0123";
+        Assert.Contains(expected, logs.Messages);
+        using var client = await dashboard.CreateClientAsync(login: false);
+        using var login = await client.GetAsync(new Uri("/login?t=token-from-the-apphost-0123", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Random_tokens_differ_per_run_and_a_short_configured_token_is_refused()
+    {
+        await using var first = await DashboardServer.StartAsync();
+        await using var second = await DashboardServer.StartAsync();
+        Assert.NotEqual(first.Token, second.Token);
+        Assert.Equal(32, first.Token.Length);
+        await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            DashboardServer.StartAsync(new Dictionary<string, string?> { ["Dashboard:Frontend:BrowserToken"] = "short" }));
+    }
+
+    [Fact]
     public async Task Login_url_goes_to_the_return_path_and_every_page_renders()
     {
         await using var dashboard = await DashboardServer.StartAsync();

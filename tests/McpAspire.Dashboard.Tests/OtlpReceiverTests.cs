@@ -129,6 +129,48 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_logs_and_metrics_are_stored()
+    {
+        const string logs = """
+            {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"jsonlogs"}}]},
+             "scopeLogs":[{"scope":{"name":"My.Category"},"logRecords":[
+               {"timeUnixNano":"1544712660300000000","severityNumber":17,"severityText":"Error","body":{"stringValue":"disk full"},
+                "traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","attributes":[{"key":"path","value":{"stringValue":"/var"}}]}]}]}]}
+            """;
+        using (var response = await PostRaw("/v1/logs", Encoding.UTF8.GetBytes(logs), "application/json; charset=utf-8"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var record = Assert.Single(_dashboard.Service<LogStore>().Query(new LogQuery { Resource = "jsonlogs" }));
+        Assert.Equal("disk full", record.Message);
+        Assert.Equal("Error", record.Level);
+        Assert.Equal("My.Category", record.Scope);
+        Assert.Equal("5b8efff798038103d269b633813fc60c", record.TraceId);
+        Assert.Equal("eee19b7ec3c1b174", record.SpanId);
+
+        const string metrics = """
+            {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"jsonmetrics"}}]},
+             "scopeMetrics":[{"scope":{"name":"m"},"metrics":[
+               {"name":"requests","unit":"{request}","sum":{"aggregationTemporality":2,"isMonotonic":true,
+                "dataPoints":[{"timeUnixNano":"1544712660300000000","asInt":"12","attributes":[{"key":"route","value":{"stringValue":"/a"}}]}]}},
+               {"name":"latency","unit":"ms","histogram":{"aggregationTemporality":2,
+                "dataPoints":[{"timeUnixNano":"1544712660300000000","count":"4","sum":10,"bucketCounts":["1","3"],"explicitBounds":[2]}]}}]}]}]}
+            """;
+        using (var response = await PostRaw("/v1/metrics", Encoding.UTF8.GetBytes(metrics), "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var store = _dashboard.Service<MetricStore>();
+        var sum = store.GetInstrument("jsonmetrics", "m", "requests")!;
+        Assert.True(sum.IsMonotonic && sum.IsCumulative);
+        Assert.Equal(12, Assert.Single(Assert.Single(sum.Series).Points).Value);
+        var histogram = store.GetInstrument("jsonmetrics", "m", "latency")!;
+        var series = Assert.Single(histogram.Series);
+        Assert.Equal(4UL, series.Points[0].Count);
+        Assert.Equal([1UL, 3UL], series.BucketCounts!);
+    }
+
+    [Fact]
     public async Task Spans_with_invalid_ids_are_reported_as_partial_success_and_the_rest_stored()
     {
         var (traceId, gateway, _) = OtlpRequests.ToolCallTrace();

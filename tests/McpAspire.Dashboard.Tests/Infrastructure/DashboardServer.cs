@@ -26,7 +26,7 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<DashboardServer> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<DashboardServer> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var all = new Dictionary<string, string?> { ["urls"] = "http://127.0.0.1:0" };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
@@ -35,6 +35,10 @@ internal sealed class DashboardServer : IAsyncDisposable
         }
         var builder = DashboardWebApplication.CreateBuilder([], all);
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         var app = DashboardWebApplication.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -13,13 +13,15 @@ internal static class TelemetryWatch
     private static readonly TimeSpan s_minInterval = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan s_keepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, TelemetryChangeFeed feed, TimeProvider time)
+    public static async Task StreamAsync(HttpContext context, TelemetryChangeFeed feed, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var token = context.RequestAborted;
+        // Ends with the page or with the dashboard, so a shutdown is not held up by open streams.
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var token = streaming.Token;
         var last = new long[3];
         for (var i = 0; i < 3; i++)
         {

@@ -159,7 +159,7 @@ public sealed class DashboardMcpTools
         {
             return Text(ex.Message, isError: true);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return Text("The resource service could not be read: " + ex.Message, isError: true);
         }

@@ -19,12 +19,12 @@ public static partial class ResourceEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup("/api/resources");
-        api.MapGet("", (HttpContext context, ResourceServiceClient client) =>
-            RelayAsync(context, client, "resources", eventStream: false));
-        api.MapGet("/watch", (HttpContext context, ResourceServiceClient client) =>
-            RelayAsync(context, client, "resources/watch", eventStream: true));
-        api.MapGet("/{name}/logs", (string name, HttpContext context, ResourceServiceClient client) =>
-            RelayAsync(context, client, $"resources/{Uri.EscapeDataString(name)}/logs", eventStream: true));
+        api.MapGet("", (HttpContext context, ResourceServiceClient client, IHostApplicationLifetime lifetime) =>
+            RelayAsync(context, client, lifetime, "resources", eventStream: false));
+        api.MapGet("/watch", (HttpContext context, ResourceServiceClient client, IHostApplicationLifetime lifetime) =>
+            RelayAsync(context, client, lifetime, "resources/watch", eventStream: true));
+        api.MapGet("/{name}/logs", (string name, HttpContext context, ResourceServiceClient client, IHostApplicationLifetime lifetime) =>
+            RelayAsync(context, client, lifetime, $"resources/{Uri.EscapeDataString(name)}/logs", eventStream: true));
         api.MapPost("/{name}/commands/{command}", ExecuteAsync).DisableAntiforgery();
     }
 
@@ -65,13 +65,15 @@ public static partial class ResourceEndpoints
     }
 
     /// <summary>Relays a resource service response; event streams are copied through as they arrive.</summary>
-    private static async Task<IResult> RelayAsync(HttpContext context, ResourceServiceClient client, string path, bool eventStream)
+    private static async Task<IResult> RelayAsync(HttpContext context, ResourceServiceClient client, IHostApplicationLifetime lifetime, string path, bool eventStream)
     {
         if (!client.IsConfigured)
         {
             return NotConfigured();
         }
-        var token = context.RequestAborted;
+        // Streams end with the page or with the dashboard, so a shutdown is not held up by open pages.
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var token = streaming.Token;
         HttpResponseMessage upstream;
         try
         {

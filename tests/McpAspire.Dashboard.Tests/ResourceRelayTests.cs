@@ -103,6 +103,43 @@ public sealed class ResourceRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_streams_end_when_the_dashboard_stops()
+    {
+        await using var dashboard = await DashboardServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["ResourceService:Url"] = _resources.Address.ToString(),
+            ["ResourceService:ApiKey"] = FakeResourceService.ApiKey,
+        });
+        using var client = await dashboard.CreateClientAsync();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var watch = await client.GetAsync(new Uri("/api/resources/watch", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        using var telemetry = await client.GetAsync(new Uri("/api/telemetry/watch", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        var watchBody = await watch.Content.ReadAsStreamAsync(guard.Token);
+        var telemetryBody = await telemetry.Content.ReadAsStreamAsync(guard.Token);
+
+        var stopping = dashboard.App.StopAsync(guard.Token);
+        // Both streams are closed by the server (the host's own shutdown timeout is 30 s, the guard 20 s).
+        await DrainAsync(watchBody, guard.Token);
+        await DrainAsync(telemetryBody, guard.Token);
+        await stopping;
+    }
+
+    private static async Task DrainAsync(Stream stream, CancellationToken token)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // A reset also ends the stream.
+        }
+    }
+
+    [Fact]
     public async Task Without_a_resource_service_the_api_says_so_and_the_page_explains()
     {
         await using var bare = await DashboardServer.StartAsync();

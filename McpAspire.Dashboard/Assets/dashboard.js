@@ -279,9 +279,11 @@
     const detail = $('#detail');
     const select = $('#resource');
     let selectedId = null;
+    let shownKey = null;
 
     function showDetail(log) {
       selectedId = log.id;
+      for (const row of tbody.rows) row.classList.toggle('selected', row.dataset.id === String(log.id));
       openDetail(detail);
       fill(detail,
         el('button', { type: 'button', class: 'close', onclick: () => { closeDetail(detail); selectedId = null; } }, '×'),
@@ -299,8 +301,12 @@
       history.replaceState(null, '', '/structuredlogs' + (params.size ? '?' + params : ''));
       params.set('limit', '500');
       const result = await getJson('/api/logs?' + params);
+      // Re-render only when something changed: a live page must not swap rows under the user's pointer.
+      const key = result.items.map((l) => l.id).join(',');
+      if (key === shownKey) return;
+      shownKey = key;
       tbody.replaceChildren(...result.items.map((log) => el('tr', {
-        class: `level-${log.level.toLowerCase()}${log.id === selectedId ? ' selected' : ''}`, onclick: () => showDetail(log),
+        class: `level-${log.level.toLowerCase()}${log.id === selectedId ? ' selected' : ''}`, 'data-id': log.id, onclick: () => showDetail(log),
       },
         el('td', { class: 'mono', text: fmtTime(log.timeMs) }),
         el('td', {}, chip(log.resource)),
@@ -313,13 +319,13 @@
 
     fillTelemetryResources(select, '(all)').catch(() => {}).finally(load);
     form.addEventListener('input', debounce(load, 250));
-    form.addEventListener('change', load);
     form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
     watchTelemetry(['logs'], () => { load(); fillTelemetryResources(select, '(all)').catch(() => {}); });
   }
 
   // ---------------------------------------------------------------- Traces
   function tracesPage() {
+    let shownKey = null;
     const form = $('#filters');
     const tbody = $('#traces tbody');
     const select = $('#resource');
@@ -328,6 +334,9 @@
       history.replaceState(null, '', '/traces' + (params.size ? '?' + params : ''));
       params.set('limit', '200');
       const traces = await getJson('/api/traces?' + params);
+      const key = JSON.stringify(traces);
+      if (key === shownKey) return;
+      shownKey = key;
       const longest = Math.max(1, ...traces.map((t) => t.durationMs));
       tbody.replaceChildren(...traces.map((t) => el('tr', { class: t.errorCount ? 'error' : '', 'data-trace-id': t.traceId },
         el('td', { class: 'mono', text: fmtTime(t.startMs) }),
@@ -343,7 +352,6 @@
     });
     fillTelemetryResources(select, '(all)').catch(() => {}).finally(load);
     form.addEventListener('input', debounce(load, 250));
-    form.addEventListener('change', load);
     form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
     watchTelemetry(['traces'], () => { load(); fillTelemetryResources(select, '(all)').catch(() => {}); });
   }
@@ -354,6 +362,7 @@
     const waterfall = $('#waterfall');
     const detail = $('#detail');
     let selected = null;
+    let shownKey = null;
 
     function order(spans) {
       const ids = new Set(spans.map((s) => s.spanId));
@@ -401,6 +410,9 @@
         throw e;
       }
       const t = trace.trace;
+      const key = JSON.stringify(trace);
+      if (key !== shownKey) {
+      shownKey = key;
       $('#title').replaceChildren('Trace: ', t.name, ' ', el('code', { class: 'small', text: t.traceId }));
       $('#summary').replaceChildren(`${new Date(t.startMs).toLocaleString()} · ${fmtDuration(t.durationMs)} · ${t.spanCount} spans · `,
         ...t.resources.map(chip), t.errorCount ? el('span', { class: 'badge level-error', text: `${t.errorCount} error${t.errorCount > 1 ? 's' : ''}` }) : '');
@@ -422,6 +434,7 @@
           return row;
         }));
       if (selected) { const s = trace.spans.find((x) => x.spanId === selected); if (s) showSpan(s); }
+      }
       const logs = await getJson('/api/logs?limit=200&traceId=' + encodeURIComponent(traceId));
       fill($('#trace-logs'), logs.items.length
         ? el('table', { class: 'grid' }, el('tbody', {}, logs.items.map((log) => el('tr', { class: `level-${log.level.toLowerCase()}` },

@@ -14,6 +14,9 @@ public static partial class McpEndpoint
     /// <summary>Header carrying the MCP API key (Aspire's name).</summary>
     public const string ApiKeyHeader = "x-mcp-api-key";
 
+    /// <summary>Largest request accepted (tool arguments here are a few short strings).</summary>
+    public const int MaxRequestBytes = 1024 * 1024;
+
     /// <summary>Protocol revisions answered; the first is offered when the client asks for an unknown one.</summary>
     public static readonly IReadOnlyList<string> SupportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
@@ -54,6 +57,14 @@ public static partial class McpEndpoint
                 detail: "Send JSON-RPC messages as application/json.");
         }
 
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            return Error(null, -32600, $"Request body over {MaxRequestBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxRequestBytes;
+        }
         JsonNode? message;
         try
         {
@@ -62,6 +73,10 @@ public static partial class McpEndpoint
         catch (JsonException ex)
         {
             return Error(null, -32700, "Parse error: " + ex.Message, StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Error(null, -32600, $"Request body over {MaxRequestBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         }
         if (message is JsonArray)
         {

@@ -105,6 +105,16 @@ public sealed class McpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_request_is_413_with_a_json_rpc_error()
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}";
+        using var response = await Send(body);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(-32600, error.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Get_wrong_content_type_foreign_origin_and_unknown_protocol_version_are_refused()
     {
         using var get = new HttpRequestMessage(HttpMethod.Get, new Uri("/mcp", UriKind.Relative));

@@ -61,7 +61,8 @@
     return h % 360;
   }
   // A fixed palette of distinct colours, so a handful of resources never look alike.
-  const palette = ['#5b3cc4', '#1f8a70', '#c2410c', '#0369a1', '#a21caf', '#4d7c0f', '#b91c1c', '#0e7490', '#92400e', '#475569'];
+  // (No red: red means error on these pages.)
+  const palette = ['#5b3cc4', '#1f8a70', '#c2410c', '#0369a1', '#a21caf', '#4d7c0f', '#0e7490', '#92400e', '#475569', '#7c3aed'];
   const colorOf = (text) => palette[hue(text) % palette.length];
   function chip(resource) {
     return el('span', { class: 'chip', style: `--c:${colorOf(resource)}`, text: resource });
@@ -195,7 +196,7 @@
           el('td', {}, el('span', { class: `badge state-${state.toLowerCase()}`, text: state }),
             r.exitCode !== undefined && r.exitCode !== null ? el('span', { class: 'muted', text: ` exit ${r.exitCode}` }) : null),
           el('td', {}, health ? el('span', { class: `badge health-${health.toLowerCase()}`, text: health }) : el('span', { class: 'muted', text: '—' })),
-          el('td', { text: r.startedAt ? fmtTime(Date.parse(r.startedAt)) : '' }),
+          el('td', { text: r.startedAt ? new Date(Date.parse(r.startedAt)).toLocaleString() : '' }),
           el('td', { class: 'replicas' }, `${(r.replicas || []).length}`, replicas),
           el('td', { class: 'endpoints' }, endpoints),
           el('td', { class: 'actions' }, command('restart'), command('stop'), command('start')));
@@ -430,7 +431,10 @@
             el('div', { class: 'label', style: `padding-left:${depth * 14 + 4}px` }, chip(s.resource), ' ',
               el('span', { class: 'span-name', text: s.name })),
             el('div', { class: 'track' }, el('div', { class: 'span-bar', style: `left:${Math.min(left, 99.6)}%;width:${Math.min(width, 100 - Math.min(left, 99.6))}%;--c:${colorOf(s.resource)}` }),
-              el('span', { class: 'span-duration', style: `left:${Math.min(left + width, 92)}%`, text: fmtDuration(s.durationMs) })));
+              // Near the right edge the label goes inside the bar's end instead of running off the track.
+              left + width > 82
+                ? el('span', { class: 'span-duration inside', style: `right:${Math.max(0, 100 - left - width)}%`, text: fmtDuration(s.durationMs) })
+                : el('span', { class: 'span-duration', style: `left:${left + width}%`, text: fmtDuration(s.durationMs) })));
           return row;
         }));
       if (selected) { const s = trace.spans.find((x) => x.spanId === selected); if (s) showSpan(s); }

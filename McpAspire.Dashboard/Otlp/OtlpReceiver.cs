@@ -257,11 +257,3 @@ public sealed partial class OtlpReceiver
     {
     }
 }
-
-/// <summary>Which OTLP path a request came to.</summary>
-public enum OtlpSignalKind
-{
-    Traces,
-    Metrics,
-    Logs,
-}

@@ -137,20 +137,3 @@ public sealed class MetricStore
         }
     }
 }
-
-/// <summary>The points of one instrument in one export, ready to store.</summary>
-public sealed record MetricBatch(
-    string Resource, string Scope, string Name, string Description, string Unit, string Type,
-    bool IsMonotonic, bool IsCumulative, IReadOnlyList<IncomingPoint> Points);
-
-/// <summary>One incoming point with its series identity.</summary>
-public sealed record IncomingPoint(string SeriesKey, TelemetryAttribute[] Attributes, MetricPoint Point, double[]? BucketBounds, ulong[]? BucketCounts);
-
-/// <summary>A row of the instrument list.</summary>
-public sealed record InstrumentSummary(string Resource, string Scope, string Name, string Description, string Unit, string Type, int SeriesCount, ulong LastUnixNano);
-
-/// <summary>An instrument with its series.</summary>
-public sealed record InstrumentDetail(InstrumentSummary Instrument, bool IsMonotonic, bool IsCumulative, IReadOnlyList<SeriesDetail> Series);
-
-/// <summary>One series: attributes, points oldest first, and the latest histogram buckets.</summary>
-public sealed record SeriesDetail(TelemetryAttribute[] Attributes, MetricPoint[] Points, double[]? BucketBounds, ulong[]? BucketCounts);

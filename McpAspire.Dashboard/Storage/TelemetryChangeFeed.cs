@@ -22,11 +22,3 @@ public sealed class TelemetryChangeFeed
     /// <summary>A task that completes at the next change (take it before reading versions, so no change is missed).</summary>
     public Task NextChange => Volatile.Read(ref _changed).Task;
 }
-
-/// <summary>The three OTLP signals.</summary>
-public enum TelemetrySignal
-{
-    Traces = 0,
-    Logs = 1,
-    Metrics = 2,
-}

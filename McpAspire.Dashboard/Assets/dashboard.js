@@ -161,8 +161,24 @@
   }
 
   // ---------------------------------------------------------------- Resources
+  // Without a resource service the page lists what telemetry has shown so far.
+  function telemetryResources() {
+    const tbody = $('#telemetry-resources tbody');
+    const load = reloader(async () => {
+      const resources = await getJson('/api/telemetry/resources');
+      fill(tbody, resources.length ? resources.map((r) => {
+        const q = encodeURIComponent(r.name);
+        return el('tr', { 'data-resource': r.name }, el('td', {}, chip(r.name)), el('td', { class: 'mono small', text: r.instances.join(', ') }),
+          el('td', {}, el('a', { href: '/structuredlogs?resource=' + q, text: 'logs' }), ' · ',
+            el('a', { href: '/traces?resource=' + q, text: 'traces' }), ' · ', el('a', { href: '/metrics?resource=' + q, text: 'metrics' })));
+      }) : el('tr', {}, el('td', { colspan: 3, class: 'muted', text: 'No telemetry received yet.' })));
+    });
+    load();
+    watchTelemetry(['traces', 'logs', 'metrics'], load);
+  }
+
   function resourcesPage() {
-    if (document.body.dataset.resourceService !== 'true') return;
+    if (document.body.dataset.resourceService !== 'true') { telemetryResources(); return; }
     const tbody = $('#resources tbody');
     const render = (resources) => {
       setStatus(resources.length ? `${resources.length} resources` : 'The resource service reports no resources yet.', 'muted');

@@ -28,6 +28,8 @@ public static class PageEndpoints
                 : """
                   <h1>Resources</h1>
                   <p id="status" class="notice">No resource service is configured (<code>ResourceService__Url</code> is not set), so resources are not shown. Telemetry (structured logs, traces, metrics) is received as usual.</p>
+                  <h2>Seen in telemetry</h2>
+                  <table class="grid" id="telemetry-resources"><thead><tr><th>Service</th><th>Instances</th><th>Telemetry</th></tr></thead><tbody></tbody></table>
                   """;
             return Results.Content(PageLayout.Render("Resources", "resources", body,
                 new Dictionary<string, string?> { ["resource-service"] = rs.Value.IsConfigured ? "true" : "false" }), Html);

@@ -199,6 +199,25 @@ public sealed class DashboardPagesTests : IClassFixture<ChromiumFixture>, IAsync
         Assert.Empty(_pageErrors);
     }
 
+    [Fact]
+    public async Task Without_a_resource_service_the_resources_page_says_so_and_lists_telemetry_resources()
+    {
+        await using var bare = await DashboardServer.StartAsync(new Dictionary<string, string?> { ["Dashboard:Unsecured"] = "true" });
+        using var otlp = new HttpClient { BaseAddress = bare.Address };
+        await _page.GotoAsync(bare.Address.ToString());
+        await Expect(_page.Locator("#status")).ToContainTextAsync("No resource service is configured");
+        await Expect(_page.Locator("#telemetry-resources")).ToContainTextAsync("No telemetry received yet");
+
+        var (_, gateway, _) = OtlpRequests.ToolCallTrace();
+        (await OtlpRequests.PostAsync(otlp, "/v1/traces", gateway)).EnsureSuccessStatusCode();
+        await Expect(_page.Locator("#telemetry-resources tr[data-resource=gateway]")).ToContainTextAsync("gateway-1");
+        await Screenshot("resources-telemetry-only");
+
+        await _page.GotoAsync(new Uri(bare.Address, "/consolelogs").ToString());
+        await Expect(_page.Locator("#status")).ToContainTextAsync("console logs are not available");
+        Assert.Empty(_pageErrors);
+    }
+
     private async Task Post(string path, Google.Protobuf.IMessage message)
     {
         using var response = await OtlpRequests.PostAsync(_otlp, path, message);

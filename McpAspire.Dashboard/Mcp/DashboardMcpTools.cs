@@ -14,7 +14,8 @@ namespace McpAspire.Dashboard.Mcp;
 /// </summary>
 public sealed class DashboardMcpTools
 {
-    private static readonly TimeSpan s_consoleQuiet = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan s_consoleQuiet = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_consoleFirstLine = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_consoleMax = TimeSpan.FromSeconds(5);
     private readonly SpanStore _spans;
     private readonly LogStore _logs;
@@ -131,7 +132,8 @@ public sealed class DashboardMcpTools
             while (true)
             {
                 var next = events.MoveNextAsync().AsTask();
-                var quiet = Task.Delay(s_consoleQuiet, _time, total.Token);
+                // The first line may wait for the connection; after it, a short silence means the buffer is drained.
+                var quiet = Task.Delay(lines.Count == 0 ? s_consoleFirstLine : s_consoleQuiet, _time, total.Token);
                 if (await Task.WhenAny(next, quiet).ConfigureAwait(false) != next)
                 {
                     await total.CancelAsync().ConfigureAwait(false);

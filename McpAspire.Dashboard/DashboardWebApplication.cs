@@ -52,7 +52,8 @@ public static class DashboardWebApplication
         services.AddSingleton<OtlpIngestion>();
         services.AddSingleton<OtlpReceiver>();
         services.AddSingleton<BrowserToken>();
-        services.AddSingleton<DashboardMcpTools>();
+        // Transient: it holds the typed resource-service HttpClient, whose handler the factory must be free to rotate.
+        services.AddTransient<DashboardMcpTools>();
         services.AddHttpClient<ResourceServiceClient>();
         services.AddProblemDetails();
 

@@ -24,6 +24,10 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
         {
             return ValidateOptionsResult.Fail($"ResourceService:Url '{url}' is not an absolute http(s) URL.");
         }
+        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(10))
+        {
+            return ValidateOptionsResult.Fail($"ResourceService:RequestTimeout '{options.RequestTimeout}' must be between 0 and 10 minutes.");
+        }
         return ValidateOptionsResult.Success;
     }
 

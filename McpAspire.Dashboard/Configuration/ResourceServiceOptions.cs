@@ -15,6 +15,12 @@ public sealed class ResourceServiceOptions
     /// <summary>Key sent as <c>x-resource-service-key</c>.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Longest wait for a non-streaming answer (resource list, command) or for a stream's headers; streams themselves
+    /// stay open as long as the page watches.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>True when a resource service is configured.</summary>
     public bool IsConfigured => Url is not null;
 }

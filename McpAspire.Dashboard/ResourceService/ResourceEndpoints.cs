@@ -74,10 +74,13 @@ public static partial class ResourceEndpoints
         // Streams end with the page or with the dashboard, so a shutdown is not held up by open pages.
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var token = streaming.Token;
+        // Headers (and a whole non-streaming answer) must come within the timeout; a stream may then stay open.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
+        deadline.CancelAfter(client.RequestTimeout);
         HttpResponseMessage upstream;
         try
         {
-            upstream = await client.SendAsync(HttpMethod.Get, path, token, eventStream).ConfigureAwait(false);
+            upstream = await client.SendAsync(HttpMethod.Get, path, deadline.Token, eventStream).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -86,6 +89,10 @@ public static partial class ResourceEndpoints
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             return Results.Empty;
+        }
+        catch (OperationCanceledException)
+        {
+            return TimedOut(client, path);
         }
         using (upstream)
         {
@@ -99,21 +106,30 @@ public static partial class ResourceEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Resource service error",
                     detail: $"The resource service answered {(int)upstream.StatusCode} for '{path}'.");
             }
-            var response = context.Response;
-            response.ContentType = eventStream ? "text/event-stream" : "application/json";
-            if (eventStream)
+            if (!eventStream)
             {
-                response.Headers.CacheControl = "no-cache";
-                response.Headers["X-Accel-Buffering"] = "no";
+                string json;
+                try
+                {
+                    json = await upstream.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    return TimedOut(client, path);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Resource service unreachable", detail: ex.Message);
+                }
+                return Results.Text(json, "application/json");
             }
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
             try
             {
                 await using var body = await upstream.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                if (!eventStream)
-                {
-                    await body.CopyToAsync(response.Body, token).ConfigureAwait(false);
-                    return Results.Empty;
-                }
                 await response.StartAsync(token).ConfigureAwait(false);
                 var buffer = new byte[16 * 1024];
                 int read;
@@ -134,6 +150,9 @@ public static partial class ResourceEndpoints
             return Results.Empty;
         }
     }
+
+    private static IResult TimedOut(ResourceServiceClient client, string path) => Results.Problem(statusCode: StatusCodes.Status504GatewayTimeout,
+        title: "Resource service timed out", detail: $"The resource service did not answer '{path}' within {client.RequestTimeout.TotalSeconds:0.#} s.");
 
     private static IResult NotConfigured() => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "No resource service", detail: "The dashboard runs without a resource service (ResourceService__Url is not set); only telemetry is shown.");

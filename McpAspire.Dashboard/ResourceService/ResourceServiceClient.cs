@@ -32,6 +32,9 @@ public sealed class ResourceServiceClient
     /// <summary>True when a resource service URL is configured.</summary>
     public bool IsConfigured => _options.IsConfigured;
 
+    /// <summary>Longest wait for an answer or a stream's headers.</summary>
+    public TimeSpan RequestTimeout => _options.RequestTimeout;
+
     /// <summary>Sends a request and returns the response with headers read (the caller disposes it).</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, CancellationToken cancellationToken, bool eventStream = false)
     {
@@ -52,17 +55,35 @@ public sealed class ResourceServiceClient
     /// <summary>The current resources as raw JSON (an array).</summary>
     public async Task<string> GetResourcesJsonAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, "resources", cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, "resources", timeout.Token).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"The resource service did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.", ex);
+        }
     }
 
     /// <summary>Runs a command; returns the resource service's status code (202 accepted, 404 unknown…).</summary>
     public async Task<HttpStatusCode> ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post,
-            $"resources/{Uri.EscapeDataString(resource)}/commands/{Uri.EscapeDataString(command)}", cancellationToken).ConfigureAwait(false);
-        return response.StatusCode;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post,
+                $"resources/{Uri.EscapeDataString(resource)}/commands/{Uri.EscapeDataString(command)}", timeout.Token).ConfigureAwait(false);
+            return response.StatusCode;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"The resource service did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.", ex);
+        }
     }
 
     /// <summary>

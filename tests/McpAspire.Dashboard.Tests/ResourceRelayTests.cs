@@ -103,6 +103,37 @@ public sealed class ResourceRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hung_resource_service_is_a_504_while_streams_outlive_the_timeout()
+    {
+        await using var dashboard = await DashboardServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["ResourceService:Url"] = _resources.Address.ToString(),
+            ["ResourceService:ApiKey"] = FakeResourceService.ApiKey,
+            ["ResourceService:RequestTimeout"] = "00:00:01",
+        });
+        using var client = await dashboard.CreateClientAsync();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // The watch stream opens before the timeout and keeps delivering after it.
+        using var watch = await client.GetAsync(new Uri("/api/resources/watch", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        await using var body = await watch.Content.ReadAsStreamAsync(guard.Token);
+        await using var events = SseParser.Create(body).EnumerateAsync(guard.Token).GetAsyncEnumerator(guard.Token);
+        Assert.True(await events.MoveNextAsync());
+
+        _resources.ListDelay = TimeSpan.FromSeconds(10);
+        using (var hung = await client.GetAsync(new Uri("/api/resources", UriKind.Relative), guard.Token))
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, hung.StatusCode);
+            Assert.Equal("application/problem+json", hung.Content.Headers.ContentType?.MediaType);
+        }
+        _resources.ListDelay = null;
+
+        _resources.SetState("gateway", "Stopping");
+        Assert.True(await events.MoveNextAsync());
+        Assert.Contains("\"Stopping\"", events.Current.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Open_streams_end_when_the_dashboard_stops()
     {
         await using var dashboard = await DashboardServer.StartAsync(new Dictionary<string, string?>

@@ -27,6 +27,9 @@ internal sealed class FakeResourceService : IAsyncDisposable
 
     public int UnauthorizedRequests;
 
+    /// <summary>When set, GET /resources waits this long before answering (a hung AppHost).</summary>
+    public TimeSpan? ListDelay { get; set; }
+
     public Uri Address => _app!.Address;
 
     public static async Task<FakeResourceService> StartAsync(params FakeResource[] resources)
@@ -84,7 +87,14 @@ internal sealed class FakeResourceService : IAsyncDisposable
             }
             await next(context);
         });
-        app.MapGet("/resources", () => Results.Text(Snapshot(), "application/json"));
+        app.MapGet("/resources", async (HttpContext context) =>
+        {
+            if (ListDelay is { } delay)
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            return Results.Text(Snapshot(), "application/json");
+        });
         app.MapGet("/resources/watch", async (HttpContext context) =>
         {
             var channel = Channel.CreateUnbounded<string>();

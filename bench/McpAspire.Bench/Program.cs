@@ -5,6 +5,7 @@ using McpAspire.Bench.Scenarios;
 IScenario[] scenarios =
 [
     new McpAspire.Bench.Scenarios.AppHostStartScenario(),
+    new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),

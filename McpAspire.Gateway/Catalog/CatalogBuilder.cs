@@ -19,7 +19,7 @@ public sealed record ServerCatalog(string Server, string Prefix, DownstreamCatal
 public static class CatalogBuilder
 {
     /// <summary>Builds a snapshot; <paramref name="hidden"/> collects names dropped by collisions (for logs and /stats).</summary>
-    public static CatalogSnapshot Build(long version, IEnumerable<ServerCatalog> servers, PrefixMode mode, List<string>? hidden = null)
+    public static CatalogSnapshot Build(long version, IEnumerable<ServerCatalog> servers, PrefixMode mode, List<string>? hidden = null, IEnumerable<ServerCatalog>? unavailable = null)
     {
         var ordered = servers.OrderBy(s => s.Server, StringComparer.Ordinal).ToList();
 
@@ -52,7 +52,21 @@ public static class CatalogBuilder
                 templateRoutes.Add(new TemplateRoute(s.Server, t, TemplateMatcher(t.UriTemplate)));
             }
         }
-        return new CatalogSnapshot(version, tools, toolRoutes, prompts, promptRoutes, resources, resourceRoutes, templates, templateRoutes);
+        var unavailableRoutes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in (unavailable ?? []).OrderBy(s => s.Server, StringComparer.Ordinal))
+        {
+            foreach (var tool in s.Catalog.Tools.Where(t => IsAllowed(t.Name, s)))
+            {
+                foreach (var candidate in (string[])[ExposedNames.Sanitize(tool.Name), ExposedNames.Sanitize(s.Prefix + GatewayOptions.PrefixSeparator + tool.Name)])
+                {
+                    if (!toolRoutes.ContainsKey(candidate))
+                    {
+                        unavailableRoutes.TryAdd(candidate, s.Server);
+                    }
+                }
+            }
+        }
+        return new CatalogSnapshot(version, tools, toolRoutes, prompts, promptRoutes, resources, resourceRoutes, templates, templateRoutes, unavailableRoutes);
     }
 
     /// <summary>A regex for an RFC 6570 URI template: <c>{x}</c> matches one path segment, <c>{+x}</c>/<c>{/x*}</c> anything.</summary>

@@ -24,8 +24,10 @@ public sealed class CatalogSnapshot
         IReadOnlyList<Resource> resources,
         IReadOnlyDictionary<string, string> resourceRoutes,
         IReadOnlyList<ResourceTemplate> templates,
-        IReadOnlyList<TemplateRoute> templateRoutes)
+        IReadOnlyList<TemplateRoute> templateRoutes,
+        IReadOnlyDictionary<string, string>? unavailableToolRoutes = null)
     {
+        UnavailableToolRoutes = unavailableToolRoutes ?? new Dictionary<string, string>();
         Version = version;
         Tools = tools;
         ToolRoutes = toolRoutes;
@@ -41,6 +43,12 @@ public sealed class CatalogSnapshot
     public static CatalogSnapshot Empty { get; } = new(0, [], new Dictionary<string, Route>(), [], new Dictionary<string, Route>(), [], new Dictionary<string, string>(), [], []);
 
     public long Version { get; }
+
+    /// <summary>
+    /// Tool names (plain and prefixed) of servers that are not connected now, from their last catalog: a call to one
+    /// gets "server X is unavailable" instead of "unknown tool".
+    /// </summary>
+    public IReadOnlyDictionary<string, string> UnavailableToolRoutes { get; }
 
     public IReadOnlyList<Tool> Tools { get; }
 

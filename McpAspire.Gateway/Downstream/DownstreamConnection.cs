@@ -77,6 +77,9 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     /// <summary>The last fetched catalog (empty while not connected).</summary>
     public DownstreamCatalog Catalog { get; private set; } = DownstreamCatalog.Empty;
 
+    /// <summary>The catalog of the last successful connection, kept while disconnected so calls to its tools can say why they fail.</summary>
+    public DownstreamCatalog LastKnownCatalog { get; private set; } = DownstreamCatalog.Empty;
+
     /// <summary>Request statistics.</summary>
     public DownstreamStats Stats { get; } = new();
 
@@ -171,6 +174,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         try
         {
             Catalog = await FetchCatalogAsync(client, cancellationToken).ConfigureAwait(false);
+            LastKnownCatalog = Catalog;
         }
         finally
         {
@@ -294,6 +298,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         _client = client;
         Status = DownstreamStatus.Connecting;
         Catalog = await FetchCatalogAsync(client, timeout.Token).ConfigureAwait(false);
+        LastKnownCatalog = Catalog;
         ConnectedAt = _time.GetUtcNow();
         Interlocked.Exchange(ref _connectedAtTicks, _time.GetTimestamp());
         _sessionEnded = new CancellationTokenSource();
@@ -367,7 +372,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
                 {
                     using var ping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     ping.CancelAfter(_options.RequestTimeout < TimeSpan.FromSeconds(10) ? _options.RequestTimeout : TimeSpan.FromSeconds(10));
-                    await client.PingAsync(cancellationToken: ping.Token).ConfigureAwait(false);
+                    await ProbeAsync(client, ping.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!stopping.IsCancellationRequested)
                 {
@@ -388,6 +393,21 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
             }
         }
         return "stopping";
+    }
+
+    /// <summary>
+    /// A cheap request proving the server answers: <c>ping</c> for 2025-era servers; 2026-07-28 removed ping, so there
+    /// the probe is <c>server/discover</c>.
+    /// </summary>
+    private static async Task ProbeAsync(McpClient client, CancellationToken cancellationToken)
+    {
+        if (client.NegotiatedProtocolVersion is { } version && string.CompareOrdinal(version, "2026-07-28") >= 0)
+        {
+            var response = await client.SendRequestAsync(new JsonRpcRequest { Method = "server/discover", Params = new System.Text.Json.Nodes.JsonObject() }, cancellationToken).ConfigureAwait(false);
+            _ = response.Result ?? throw new InvalidOperationException("server/discover returned no result");
+            return;
+        }
+        await client.PingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DownstreamCatalog> FetchCatalogAsync(McpClient client, CancellationToken ct)

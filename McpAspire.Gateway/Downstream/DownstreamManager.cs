@@ -160,7 +160,10 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
             var servers = _connections.Values
                 .Where(c => c.Status == DownstreamStatus.Connected)
                 .Select(c => new ServerCatalog(c.Name, c.Options.Prefix ?? c.Name, c.Catalog, [.. c.Options.AllowTools], [.. c.Options.DenyTools]));
-            next = CatalogBuilder.Build(++_version, servers, _options.CurrentValue.PrefixMode, hidden);
+            var unavailable = _connections.Values
+                .Where(c => c.Status != DownstreamStatus.Connected)
+                .Select(c => new ServerCatalog(c.Name, c.Options.Prefix ?? c.Name, c.LastKnownCatalog, [.. c.Options.AllowTools], [.. c.Options.DenyTools]));
+            next = CatalogBuilder.Build(++_version, servers, _options.CurrentValue.PrefixMode, hidden, unavailable);
             Catalog = next;
         }
         foreach (var h in hidden)

@@ -46,19 +46,30 @@ public sealed class GatewayMcpHandlers
         ArgumentNullException.ThrowIfNull(request);
         _hub.Track(request.Server);
         var name = request.Params?.Name ?? throw new McpProtocolException("tools/call needs a tool name.", McpErrorCode.InvalidParams);
-        if (!_downstreams.Catalog.ToolRoutes.TryGetValue(name, out var route))
+        var catalog = _downstreams.Catalog;
+        if (!catalog.ToolRoutes.TryGetValue(name, out var route))
         {
+            if (catalog.UnavailableToolRoutes.TryGetValue(name, out var down) && _downstreams.Get(down) is { } gone)
+            {
+                throw DownstreamErrors.Unavailable(down, gone.Status, gone.LastError, gone.NextAttemptAt);
+            }
             throw DownstreamErrors.UnknownTool(name);
         }
         var connection = Connection(route.Server);
         var arguments = request.Params.Arguments?.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal) ?? [];
         var progressToken = request.Params.ProgressToken;
-        IProgress<ProgressNotificationValue>? progress = progressToken is { } token ? new ForwardingProgress(request.Server, token) : null;
+        var progress = progressToken is { } token ? new ForwardingProgress(request.Server, token) : null;
         var options = new RequestOptions { Meta = ForwardableMeta(request.Params.Meta) };
         // A tool call may have side effects: it is retried only when it could not reach the server at all.
-        return await connection.SendAsync(
+        var result = await connection.SendAsync(
             RequestMethods.ToolsCall, async (client, ct) => await client.CallToolAsync(route.OriginalName, arguments, progress, options, ct).ConfigureAwait(false),
             retryable: false, cancellationToken).ConfigureAwait(false);
+        if (progress is not null)
+        {
+            // Progress must reach the caller before the result, or the caller has already dropped its token.
+            await progress.DrainAsync().ConfigureAwait(false);
+        }
+        return result;
     }
 
     public ValueTask<ListPromptsResult> ListPromptsAsync(RequestContext<ListPromptsRequestParams> request, CancellationToken cancellationToken)
@@ -218,10 +229,42 @@ public sealed class GatewayMcpHandlers
         return (page, next);
     }
 
-    /// <summary>Relays a downstream's progress to the caller under the caller's own progress token.</summary>
+    /// <summary>
+    /// Relays a downstream's progress to the caller under the caller's own progress token, in order: each notification
+    /// is sent after the previous one, and the call's result waits for the last (see <see cref="DrainAsync"/>).
+    /// </summary>
     private sealed class ForwardingProgress(McpServer server, ProgressToken token) : IProgress<ProgressNotificationValue>
     {
-        public void Report(ProgressNotificationValue value) =>
-            _ = server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None);
+        private readonly Lock _lock = new();
+        private Task _last = Task.CompletedTask;
+
+        public void Report(ProgressNotificationValue value)
+        {
+            lock (_lock)
+            {
+                _last = SendAfterAsync(_last, value);
+            }
+        }
+
+        public Task DrainAsync()
+        {
+            lock (_lock)
+            {
+                return _last;
+            }
+        }
+
+        private async Task SendAfterAsync(Task previous, ProgressNotificationValue value)
+        {
+            await previous.ConfigureAwait(false);
+            try
+            {
+                await server.NotifyProgressAsync(token, value, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or IOException or McpException)
+            {
+                // The caller went away; progress is best effort.
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     private readonly Lock _catalogLock = new();
     private Dictionary<string, DownstreamConnection> _connections = new(StringComparer.Ordinal);
     private long _version;
+    private int _disposed;
 
     /// <summary>Creates the manager.</summary>
     public DownstreamManager(DownstreamServerSource source, IOptionsMonitor<GatewayOptions> options, ServiceEndpointResolver resolver, ILoggerFactory loggerFactory, TimeProvider time)
@@ -75,6 +76,11 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _http.Dispose();
         _applyGate.Dispose();

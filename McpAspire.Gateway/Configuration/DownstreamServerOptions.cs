@@ -47,6 +47,13 @@ public sealed class DownstreamServerOptions
     /// <summary>HTTP: headers sent with every request (the gateway's own outbound credentials; never the client's token).</summary>
     public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// MCP revision the gateway asks this server for. Default 2025-11-25: server→client requests (sampling, elicitation,
+    /// roots) and resource subscriptions exist there and are forwarded to the calling client; <c>latest</c> lets the
+    /// SDK negotiate 2026-07-28.
+    /// </summary>
+    public string ProtocolVersion { get; set; } = "2025-11-25";
+
     /// <summary>Prefix used for this server's names instead of its name (prefix mode permitting).</summary>
     public string? Prefix { get; set; }
 
@@ -101,6 +108,7 @@ public sealed class DownstreamServerOptions
         Url = Url,
         Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase),
         Prefix = Prefix,
+        ProtocolVersion = ProtocolVersion,
         AllowTools = [.. AllowTools],
         DenyTools = [.. DenyTools],
         ConnectionTimeout = ConnectionTimeout,

@@ -45,6 +45,10 @@ public static partial class DownstreamServerValidator
                 }
                 break;
         }
+        if (o.ProtocolVersion is not ("latest" or "2024-11-05" or "2025-03-26" or "2025-06-18" or "2025-11-25" or "2026-07-28"))
+        {
+            errors.Add($"{where}:ProtocolVersion '{o.ProtocolVersion}' is not a known MCP revision (or 'latest').");
+        }
         Positive(errors, where, "ConnectionTimeout", o.ConnectionTimeout);
         Positive(errors, where, "RequestTimeout", o.RequestTimeout);
         Positive(errors, where, "ReconnectDelay", o.ReconnectDelay);

@@ -71,6 +71,7 @@ public static class McpServersFile
                 case "disabled": o.Enabled = !Bool(p, where); break;
                 case "enabled": o.Enabled = Bool(p, where); break;
                 case "prefix": o.Prefix = String(p, where); break;
+                case "protocolVersion": o.ProtocolVersion = String(p, where); break;
                 case "allowTools": o.AllowTools = StringArray(p, where); break;
                 case "denyTools": o.DenyTools = StringArray(p, where); break;
                 case "autoReconnect": o.AutoReconnect = Bool(p, where); break;

@@ -5,6 +5,7 @@ using McpAspire.ServiceDefaults.ServiceDiscovery;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace McpAspire.Gateway.Downstream;
 
@@ -23,6 +24,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly InFlightCallers _callers = new();
     private McpClient? _client;
     private Task _run = Task.CompletedTask;
     private CancellationTokenSource? _sessionEnded;
@@ -103,9 +105,10 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     /// (<paramref name="retryable"/> requests only). Throws an <see cref="McpProtocolException"/> naming the server when
     /// it is not connected, times out, or the connection breaks.
     /// </summary>
-    public async Task<T> SendAsync<T>(string method, Func<McpClient, CancellationToken, Task<T>> operation, bool retryable, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(string method, Func<McpClient, CancellationToken, Task<T>> operation, bool retryable, CancellationToken cancellationToken, McpServer? caller = null)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        using var inFlight = caller is null ? null : _callers.Enter(caller);
         var attempts = retryable ? _options.RetryAttempts + 1 : 1;
         for (var attempt = 1; ; attempt++)
         {
@@ -271,10 +274,21 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         var transport = CreateTransport();
         var clientOptions = new McpClientOptions
         {
+            ProtocolVersion = _options.ProtocolVersion == "latest" ? null : _options.ProtocolVersion,
             ClientInfo = new Implementation { Name = "mcpaspire-gateway", Version = typeof(DownstreamConnection).Assembly.GetName().Version?.ToString() ?? "1.0.0" },
             InitializationTimeout = _options.ConnectionTimeout,
             Handlers = new McpClientHandlers
             {
+                // Server→client requests go to the client whose call is in flight on this connection (see InFlightCallers).
+                // Sampling, roots (and logging) are deprecated in 2026-07-28 but are how 2025-era servers talk to users.
+#pragma warning disable MCP9005
+                SamplingHandler = async (request, progress, ct) => await _callers.Single("sampling/createMessage", Name, c => c.ClientCapabilities?.Sampling is not null)
+                    .SampleAsync(request!, ct).ConfigureAwait(false),
+                ElicitationHandler = async (request, ct) => await _callers.Single("elicitation/create", Name, c => c.ClientCapabilities?.Elicitation is not null)
+                    .ElicitAsync(request!, ct).ConfigureAwait(false),
+                RootsHandler = async (request, ct) => await _callers.Single("roots/list", Name, c => c.ClientCapabilities?.Roots is not null)
+                    .RequestRootsAsync(request ?? new ListRootsRequestParams(), ct).ConfigureAwait(false),
+#pragma warning restore MCP9005
                 NotificationHandlers =
                 [
                     new(NotificationMethods.ToolListChangedNotification, OnListChangedAsync),

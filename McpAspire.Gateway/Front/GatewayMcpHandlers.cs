@@ -63,7 +63,7 @@ public sealed class GatewayMcpHandlers
         // A tool call may have side effects: it is retried only when it could not reach the server at all.
         var result = await connection.SendAsync(
             RequestMethods.ToolsCall, async (client, ct) => await client.CallToolAsync(route.OriginalName, arguments, progress, options, ct).ConfigureAwait(false),
-            retryable: false, cancellationToken).ConfigureAwait(false);
+            retryable: false, cancellationToken, request.Server).ConfigureAwait(false);
         if (progress is not null)
         {
             // Progress must reach the caller before the result, or the caller has already dropped its token.
@@ -91,7 +91,7 @@ public sealed class GatewayMcpHandlers
         }
         var forwarded = new GetPromptRequestParams { Name = route.OriginalName, Arguments = request.Params.Arguments, Meta = ForwardableMeta(request.Params.Meta) };
         return await Connection(route.Server).SendAsync(
-            RequestMethods.PromptsGet, async (client, ct) => await client.GetPromptAsync(forwarded, ct).ConfigureAwait(false), retryable: true, cancellationToken).ConfigureAwait(false);
+            RequestMethods.PromptsGet, async (client, ct) => await client.GetPromptAsync(forwarded, ct).ConfigureAwait(false), retryable: true, cancellationToken, request.Server).ConfigureAwait(false);
     }
 
     public ValueTask<ListResourcesResult> ListResourcesAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken cancellationToken)
@@ -118,7 +118,7 @@ public sealed class GatewayMcpHandlers
         var server = _downstreams.Catalog.FindResourceServer(uri) ?? throw DownstreamErrors.UnknownResource(uri);
         var forwarded = new ReadResourceRequestParams { Uri = uri, Meta = ForwardableMeta(request.Params.Meta) };
         return await Connection(server).SendAsync(
-            RequestMethods.ResourcesRead, async (client, ct) => await client.ReadResourceAsync(forwarded, ct).ConfigureAwait(false), retryable: true, cancellationToken).ConfigureAwait(false);
+            RequestMethods.ResourcesRead, async (client, ct) => await client.ReadResourceAsync(forwarded, ct).ConfigureAwait(false), retryable: true, cancellationToken, request.Server).ConfigureAwait(false);
     }
 
     public async ValueTask<EmptyResult> SubscribeAsync(RequestContext<SubscribeRequestParams> request, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using McpAspire.Bench;
 IScenario[] scenarios =
 [
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
+    new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
 ];
 
 string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];

@@ -56,19 +56,23 @@ public sealed class GatewayMcpHandlers
             throw DownstreamErrors.UnknownTool(name);
         }
         var connection = Connection(route.Server);
-        var arguments = request.Params.Arguments?.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal) ?? [];
-        var progressToken = request.Params.ProgressToken;
-        var progress = progressToken is { } token ? new ForwardingProgress(request.Server, token) : null;
         var options = new RequestOptions { Meta = ForwardableMeta(request.Params.Meta) };
-        // A tool call may have side effects: it is retried only when it could not reach the server at all.
+        if (request.Params.ProgressToken is not { } token)
+        {
+            // The common case: arguments pass through as they came, without re-boxing.
+            var forwarded = new CallToolRequestParams { Name = route.OriginalName, Arguments = request.Params.Arguments, Meta = options.Meta };
+            // A tool call may have side effects: it is retried only when it could not reach the server at all.
+            return await connection.SendAsync(
+                RequestMethods.ToolsCall, async (client, ct) => await client.CallToolAsync(forwarded, ct).ConfigureAwait(false),
+                retryable: false, cancellationToken, request.Server).ConfigureAwait(false);
+        }
+        var arguments = request.Params.Arguments?.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal) ?? [];
+        var progress = new ForwardingProgress(request.Server, token);
         var result = await connection.SendAsync(
             RequestMethods.ToolsCall, async (client, ct) => await client.CallToolAsync(route.OriginalName, arguments, progress, options, ct).ConfigureAwait(false),
             retryable: false, cancellationToken, request.Server).ConfigureAwait(false);
-        if (progress is not null)
-        {
-            // Progress must reach the caller before the result, or the caller has already dropped its token.
-            await progress.DrainAsync().ConfigureAwait(false);
-        }
+        // Progress must reach the caller before the result, or the caller has already dropped its token.
+        await progress.DrainAsync().ConfigureAwait(false);
         return result;
     }
 

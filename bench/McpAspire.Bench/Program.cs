@@ -6,6 +6,7 @@ IScenario[] scenarios =
 [
     new McpAspire.Bench.Scenarios.AppHostStartScenario(),
     new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
+    new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),

@@ -239,23 +239,48 @@ public sealed class GatewayMcpHandlers
     /// </summary>
     private sealed class ForwardingProgress(McpServer server, ProgressToken token) : IProgress<ProgressNotificationValue>
     {
+        // The SDK client dispatches a downstream's notifications concurrently with its responses, so the last update
+        // may still be on its way when the result is in hand. Waiting this long for it (only when the updates carry a
+        // total that was not reached yet) keeps it ahead of the result.
+        private static readonly TimeSpan s_lateUpdateGrace = TimeSpan.FromMilliseconds(250);
         private readonly Lock _lock = new();
+        private readonly TaskCompletionSource _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Task _last = Task.CompletedTask;
+        private bool _expectTotal;
 
         public void Report(ProgressNotificationValue value)
         {
             lock (_lock)
             {
                 _last = SendAfterAsync(_last, value);
+                if (value.Total is { } total)
+                {
+                    _expectTotal = true;
+                    if (value.Progress >= total)
+                    {
+                        _final.TrySetResult();
+                    }
+                }
             }
         }
 
-        public Task DrainAsync()
+        public async Task DrainAsync()
         {
+            bool waitForFinal;
             lock (_lock)
             {
-                return _last;
+                waitForFinal = _expectTotal && !_final.Task.IsCompleted;
             }
+            if (waitForFinal)
+            {
+                await Task.WhenAny(_final.Task, Task.Delay(s_lateUpdateGrace)).ConfigureAwait(false);
+            }
+            Task last;
+            lock (_lock)
+            {
+                last = _last;
+            }
+            await last.ConfigureAwait(false);
         }
 
         private async Task SendAfterAsync(Task previous, ProgressNotificationValue value)

@@ -82,7 +82,9 @@ public sealed class ConfigurationOptions
     /// Most bytes of commands waiting to be written on one connection (default 128 MiB). Beyond it new commands fail at
     /// once with <see cref="RedisConnectionException"/> instead of growing memory while the server is not reading.
     /// </summary>
-    public long MaxPendingWriteBytes { get; set; } = 128L * 1024 * 1024;
+    public long MaxPendingWriteBytes { get; set; } = DefaultMaxPendingWriteBytes;
+
+    private const long DefaultMaxPendingWriteBytes = 128L * 1024 * 1024;
 
     /// <summary>Where connection events (connected, failed, reconnect attempts, restored) are logged; null logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
@@ -219,6 +221,10 @@ public sealed class ConfigurationOptions
         }
         Append("abortConnect=" + (AbortOnConnectFail ? "true" : "false"));
         Append("protocol=" + (Protocol == RedisProtocol.Resp3 ? "resp3" : "resp2"));
+        if (MaxPendingWriteBytes != DefaultMaxPendingWriteBytes)
+        {
+            Append("maxPendingWriteBytes=" + MaxPendingWriteBytes.ToString(CultureInfo.InvariantCulture));
+        }
         return sb.ToString();
 
         void Append(string part)
@@ -293,7 +299,9 @@ public sealed class ConfigurationOptions
                 };
                 break;
             case "maxpendingwritebytes":
-                MaxPendingWriteBytes = ParseInt(value, token, min: 1024);
+                MaxPendingWriteBytes = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 1024
+                    ? max
+                    : throw Bad(token, "expected an integer >= 1024");
                 break;
             case "reconnectbasedelay":
                 ReconnectBaseDelay = ParseInt(value, token, min: 1);

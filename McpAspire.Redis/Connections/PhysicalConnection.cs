@@ -26,6 +26,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly IPushHandler? _pushHandler;
     private readonly int _timeoutMs;
+    private readonly long _maxPendingWriteBytes;
     private readonly ITimer? _timeoutTimer;
     private long _lastReadAt = Environment.TickCount64;
     private OutputBuffer _out = new();
@@ -37,7 +38,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
 
-    private PhysicalConnection(Socket socket, Stream stream, EndPoint endPoint, ConnectionType type, IPushHandler? pushHandler, int timeoutMs, TimeProvider timeProvider)
+    private PhysicalConnection(Socket socket, Stream stream, EndPoint endPoint, ConnectionType type, IPushHandler? pushHandler, int timeoutMs, long maxPendingWriteBytes, TimeProvider timeProvider)
     {
         _socket = socket;
         _stream = stream;
@@ -45,6 +46,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         ConnectionType = type;
         _pushHandler = pushHandler;
         _timeoutMs = timeoutMs;
+        _maxPendingWriteBytes = maxPendingWriteBytes;
         var (host, port) = ConfigurationOptions.HostAndPort(endPoint);
         Tags = new EndpointTags(host, port);
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
@@ -97,7 +99,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 }, timeout.Token).ConfigureAwait(false);
                 stream = ssl;
             }
-            connection = new PhysicalConnection(socket, stream, endPoint, type, pushHandler, enableTimeouts ? options.AsyncTimeout : 0, options.TimeProvider);
+            connection = new PhysicalConnection(socket, stream, endPoint, type, pushHandler, enableTimeouts ? options.AsyncTimeout : 0, options.MaxPendingWriteBytes, options.TimeProvider);
             connection.Start();
             await connection.HandshakeAsync(options, timeout.Token).ConfigureAwait(false);
             return connection;
@@ -131,10 +133,15 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         var box = new ReplyBox<T>(command, processor);
         box.StartTelemetry(Tags);
-        if (!TryWrite(command, args, box, database))
+        switch (TryWrite(command, args, box, database))
         {
-            box.SetFailure(DeadConnectionException());
-            return box.Task;
+            case WriteOutcome.Dead:
+                box.SetFailure(DeadConnectionException());
+                return box.Task;
+            case WriteOutcome.Backlogged:
+                box.SetFailure(new RedisConnectionException(ConnectionFailureType.SocketFailure,
+                    $"More than {_maxPendingWriteBytes} bytes of commands are waiting to be written to {ConfigurationOptions.FormatEndPoint(EndPoint)} (maxPendingWriteBytes): the server is not reading."));
+                return box.Task;
         }
         box.RegisterCancellation(cancellationToken);
         return box.Task;
@@ -266,14 +273,26 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
-    private bool TryWrite(RedisCommand command, ReadOnlySpan<RedisValue> args, IReplySink sink, int database)
+    private enum WriteOutcome
+    {
+        Queued,
+        Dead,
+        Backlogged,
+    }
+
+    private WriteOutcome TryWrite(RedisCommand command, ReadOnlySpan<RedisValue> args, IReplySink sink, int database)
     {
         bool signal;
         lock (_writeLock)
         {
             if (_failed)
             {
-                return false;
+                return WriteOutcome.Dead;
+            }
+            // Checked before writing, so one command larger than the limit still goes out on an idle connection.
+            if (_out.Count > _maxPendingWriteBytes)
+            {
+                return WriteOutcome.Backlogged;
             }
             SelectDatabase(database);
             RespWriter.WriteCommand(_out, command, args);
@@ -288,7 +307,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         {
             _writeSignal.Set();
         }
-        return true;
+        return WriteOutcome.Queued;
     }
 
     /// <summary>Switches database in-stream when a command targets another one (caller holds the write lock).</summary>

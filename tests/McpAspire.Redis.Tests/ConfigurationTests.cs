@@ -7,7 +7,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void Parses_stackexchange_format()
     {
-        var o = ConfigurationOptions.Parse("redis-a:6380, 10.0.0.2 ,[::1]:7000,password=p@ss=word,user=app,ssl=true,defaultDatabase=3,connectTimeout=1500,syncTimeout=2500,abortConnect=false,name=svc,protocol=resp2,allowAdmin=true");
+        var o = ConfigurationOptions.Parse("redis-a:6380, 10.0.0.2 ,[::1]:7000,password=p@ss=word,user=app,ssl=true,defaultDatabase=3,connectTimeout=1500,syncTimeout=2500,abortConnect=false,name=svc,protocol=resp2,allowAdmin=true,maxPendingWriteBytes=2048");
         Assert.Equal(3, o.EndPoints.Count);
         Assert.Equal(new DnsEndPoint("redis-a", 6380), o.EndPoints[0]);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 6379), o.EndPoints[1]);
@@ -22,7 +22,9 @@ public sealed class ConfigurationTests
         Assert.False(o.AbortOnConnectFail);
         Assert.Equal("svc", o.ClientName);
         Assert.Equal(RedisProtocol.Resp2, o.Protocol);
+        Assert.Equal(2048, o.MaxPendingWriteBytes);
         Assert.DoesNotContain("p@ss", o.ToString(includePassword: false), StringComparison.Ordinal);
+        Assert.Contains("maxPendingWriteBytes=2048", o.ToString(), StringComparison.Ordinal);
         var again = ConfigurationOptions.Parse(o.ToString());
         Assert.Equal(o.ToString(), again.ToString());
     }
@@ -55,6 +57,7 @@ public sealed class ConfigurationTests
     [InlineData("localhost,syncTimeout=0", "syncTimeout=0")]
     [InlineData("localhost,protocol=resp9", "protocol=resp9")]
     [InlineData("password=x", "no endpoint")]
+    [InlineData("localhost,maxPendingWriteBytes=10", "maxPendingWriteBytes=10")]
     [InlineData("redis://h/notanumber", "/notanumber")]
     [InlineData("redis://h?novalue", "novalue")]
     [InlineData("[::1:6379", "[::1:6379")]

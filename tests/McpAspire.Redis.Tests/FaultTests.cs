@@ -119,6 +119,43 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Write_backlog_to_a_server_that_does_not_read_is_capped()
+    {
+        await using var server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
+        await using var client = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",maxPendingWriteBytes=1048576,asyncTimeout=15000");
+        var db = client.GetDatabase();
+        var value = new byte[256 * 1024];
+        var pid = server.Pid!.Value;
+        await SignalAsync(pid, "STOP");
+        Task<bool>[] writes;
+        try
+        {
+            // 32 MiB against a frozen server: the kernel's socket buffers take some, our buffer at most ~1 MiB more.
+            writes = Enumerable.Range(0, 128).Select(i => db.StringSetAsync($"backlog:{i}", value)).ToArray();
+            var refused = await Assert.ThrowsAsync<RedisConnectionException>(() => writes[^1]);
+            Assert.Contains("maxPendingWriteBytes", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await SignalAsync(pid, "CONT");
+        }
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                return await w.WaitAsync(Bound);
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }));
+        Assert.Contains(true, outcomes);
+        Assert.Contains(false, outcomes);
+        Assert.True(await db.StringSetAsync("after-backlog", "ok"));
+    }
+
+    [Fact]
     public async Task App_starts_while_redis_is_down_and_recovers_when_it_comes_up()
     {
         await using var server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);

@@ -103,6 +103,31 @@ public sealed class ProtocolFailureTests
     }
 
     [Fact]
+    public async Task Server_without_hello_gets_auth_and_resp2()
+    {
+        var seen = new List<string>();
+        await using var server = new FakeRedisServer((_, request) =>
+        {
+            var text = Encoding.UTF8.GetString(request);
+            lock (seen)
+            {
+                seen.Add(text);
+            }
+            return text.Contains("HELLO", StringComparison.Ordinal) ? "-ERR unknown command 'HELLO'\r\n"u8.ToArray()
+                : text.Contains("AUTH", StringComparison.Ordinal) ? "+OK\r\n"u8.ToArray()
+                : "$5\r\nvalue\r\n"u8.ToArray();
+        });
+        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},password=pw,protocol=resp3,asyncTimeout=2000");
+        Assert.False(client.IsResp3);
+        Assert.Equal("value", (string?)await client.GetDatabase().StringGetAsync("k").WaitAsync(Bound));
+        lock (seen)
+        {
+            Assert.Contains(seen, s => s.Contains("HELLO", StringComparison.Ordinal));
+            Assert.Contains(seen, s => s.Contains("AUTH", StringComparison.Ordinal) && s.Contains("pw", StringComparison.Ordinal) && !s.Contains("HELLO", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Moved_is_reported_as_unsupported_cluster_redirect()
     {
         var ex = await FirstCommandFailsAsync(Reply("-MOVED 3999 127.0.0.1:6381\r\n"));

@@ -256,8 +256,11 @@
       const onLine = (e) => {
         let entry;
         try { entry = JSON.parse(e.data); } catch { entry = { line: e.data, stream: 'stdout' }; }
+        // The AppHost also names the replica a line came from; shown when it is more than the resource itself.
+        const replica = entry.replica && entry.replica !== entry.resource ? entry.replica : null;
         const line = el('div', { class: `line ${entry.stream === 'stderr' ? 'stderr' : 'stdout'}` },
           el('span', { class: 'ts', text: entry.timestamp ? fmtTime(Date.parse(entry.timestamp)) : '' }),
+          replica ? el('span', { class: 'replica-name', text: replica }) : null,
           el('span', { class: 'text', text: entry.line ?? '' }));
         output.append(line);
         while (output.childElementCount > maxLines) output.firstElementChild.remove();

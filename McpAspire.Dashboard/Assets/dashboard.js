@@ -55,6 +55,7 @@
     if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
     return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(a < 10 ? 3 : 1)));
   }
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   function hue(text) {
     let h = 0;
     for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
@@ -181,7 +182,7 @@
     if (document.body.dataset.resourceService !== 'true') { telemetryResources(); return; }
     const tbody = $('#resources tbody');
     const render = (resources) => {
-      setStatus(resources.length ? `${resources.length} resources` : 'The resource service reports no resources yet.', 'muted');
+      setStatus(resources.length ? plural(resources.length, 'resource') : 'The resource service reports no resources yet.', 'muted');
       tbody.replaceChildren(...resources.map((r) => {
         const state = String(r.state || 'Unknown');
         const health = r.health ? String(r.health) : '';
@@ -256,8 +257,11 @@
       const onLine = (e) => {
         let entry;
         try { entry = JSON.parse(e.data); } catch { entry = { line: e.data, stream: 'stdout' }; }
+        // The AppHost also names the replica a line came from; shown when it is more than the resource itself.
+        const replica = entry.replica && entry.replica !== entry.resource ? entry.replica : null;
         const line = el('div', { class: `line ${entry.stream === 'stderr' ? 'stderr' : 'stdout'}` },
           el('span', { class: 'ts', text: entry.timestamp ? fmtTime(Date.parse(entry.timestamp)) : '' }),
+          replica ? el('span', { class: 'replica-name', text: replica }) : null,
           el('span', { class: 'text', text: entry.line ?? '' }));
         output.append(line);
         while (output.childElementCount > maxLines) output.firstElementChild.remove();
@@ -331,7 +335,7 @@
         el('td', { class: 'message', text: log.message }),
         el('td', { class: 'muted', text: log.scope }),
         el('td', {}, log.traceId ? el('a', { href: '/traces/' + log.traceId, class: 'mono', text: log.traceId.slice(0, 8), onclick: (e) => e.stopPropagation() }) : ''))));
-      setStatus(`${result.items.length} records${result.items.length === 500 ? ' (newest 500)' : ''}`, 'muted');
+      setStatus(`${plural(result.items.length, 'record')}${result.items.length === 500 ? ' (newest 500)' : ''}`, 'muted');
     });
 
     fillTelemetryResources(select, '(all)').catch(() => {}).finally(load);
@@ -365,7 +369,7 @@
           el('span', { text: fmtDuration(t.durationMs) })),
         el('td', {}, t.errorCount ? el('span', { class: 'badge level-error', text: `${t.errorCount} error${t.errorCount > 1 ? 's' : ''}` })
           : el('span', { class: 'badge ok', text: 'OK' })))));
-      setStatus(`${traces.length} traces`, 'muted');
+      setStatus(plural(traces.length, 'trace'), 'muted');
     });
     fillTelemetryResources(select, '(all)').catch(() => {}).finally(load);
     form.addEventListener('input', debounce(load, 250));
@@ -489,7 +493,7 @@
             'data-name': i.name, title: i.description,
             onclick: (e) => { e.preventDefault(); current = { scope: i.scope, name: i.name }; loadList(); },
           }, i.name)))))));
-      setStatus(`${instruments.length} instruments`, 'muted');
+      setStatus(plural(instruments.length, 'instrument'), 'muted');
       if (!current && instruments.length) current = { scope: instruments[0].scope, name: instruments[0].name };
       if (current) await loadChart();
     });

@@ -181,7 +181,10 @@ public sealed class DashboardMcpTools
             var stream = root.TryGetProperty("stream", out var s) ? s.GetString() : null;
             var line = root.TryGetProperty("line", out var l) ? l.GetString() : data;
             var time = root.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() + " " : "";
-            return stream == "stderr" ? $"{time}[stderr] {line}" : $"{time}{line}";
+            var replica = root.TryGetProperty("replica", out var r) && r.ValueKind == JsonValueKind.String
+                && r.GetString() is { Length: > 0 } name && name != (root.TryGetProperty("resource", out var res) ? res.GetString() : null)
+                ? $"[{name}] " : "";
+            return stream == "stderr" ? $"{time}{replica}[stderr] {line}" : $"{time}{replica}{line}";
         }
         catch (JsonException)
         {

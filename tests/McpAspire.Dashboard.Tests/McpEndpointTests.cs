@@ -175,7 +175,7 @@ public sealed class McpEndpointTests : IAsyncLifetime
         Assert.DoesNotContain("\"fine\"", root.GetProperty("logs").GetString(), StringComparison.Ordinal);
         Assert.Contains("\"toolhost\"", root.GetProperty("resources").GetString(), StringComparison.Ordinal);
         Assert.Contains("tool host listening", root.GetProperty("consoleLogs").GetString(), StringComparison.Ordinal);
-        Assert.Contains("[stderr] warning: slow start", root.GetProperty("consoleLogs").GetString(), StringComparison.Ordinal);
+        Assert.Contains("[toolhost-0] [stderr] warning: slow start", root.GetProperty("consoleLogs").GetString(), StringComparison.Ordinal);
         Assert.Contains("Loud", root.GetProperty("badArgs").GetString(), StringComparison.Ordinal);
     }
 

@@ -99,8 +99,9 @@ public sealed class DashboardPagesTests : IClassFixture<ChromiumFixture>, IAsync
         await Expect(console).ToContainTextAsync("Now listening on");
         await Expect(console.Locator(".stderr")).ToContainTextAsync("agent registry empty");
 
-        _resources.AppendLog("toolhost", "info: registered agent planner");
+        _resources.AppendLog("toolhost", "info: registered agent planner", replica: "toolhost-1");
         await Expect(console).ToContainTextAsync("registered agent planner");
+        await Expect(console.Locator(".line").Last.Locator(".replica-name")).ToHaveTextAsync("toolhost-1");
         await Expect(_page.Locator("#resource")).ToHaveValueAsync("toolhost");
 
         await Screenshot("consolelogs");

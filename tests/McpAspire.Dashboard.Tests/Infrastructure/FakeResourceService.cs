@@ -56,11 +56,12 @@ internal sealed class FakeResourceService : IAsyncDisposable
         Broadcast();
     }
 
-    public void AppendLog(string name, string line, string stream = "stdout")
+    public void AppendLog(string name, string line, string stream = "stdout", string? replica = null)
     {
         var data = new JsonObject
         {
             ["resource"] = name,
+            ["replica"] = replica ?? name + "-0",
             ["stream"] = stream,
             ["line"] = line,
             ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),

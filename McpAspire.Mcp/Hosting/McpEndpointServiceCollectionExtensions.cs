@@ -41,6 +41,7 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();
         services.TryAddSingleton<McpSubscriptionHub>();
+        services.AddHealthChecks().AddCheck<McpEndpointHealthCheck>("mcp");
         services.AddOptions<McpServerOptions>().Configure<IServiceProvider>((server, provider) =>
             // Resolved lazily: the hub itself reads the (then configured) server options.
             server.Handlers.SubscriptionsListenHandler ??= (request, ct) => provider.GetRequiredService<McpSubscriptionHub>().ListenAsync(request, ct));

@@ -278,6 +278,11 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             return;
         }
         var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
+        if (headerVersion.Length > 0 && !McpProtocolVersions.IsSupported(headerVersion))
+        {
+            await WriteUnsupportedVersionAsync(context, headerVersion, default).ConfigureAwait(false);
+            return;
+        }
         if (McpProtocolVersions.IsStateless(headerVersion))
         {
             context.Response.Headers.Allow = HttpMethods.Post;
@@ -428,6 +433,14 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
                 await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.ServerError,
                     $"Bad Request: {McpHttpHeaders.SessionId} is required for every request except initialize.", id).ConfigureAwait(false);
                 return "missing_session";
+            }
+            var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
+            var bodyVersion = (initialize.Params as JsonObject)?["protocolVersion"] is JsonValue v && v.TryGetValue(out string? b) ? b : null;
+            if (headerVersion.Length > 0 && bodyVersion is not null && !string.Equals(headerVersion, bodyVersion, StringComparison.Ordinal))
+            {
+                await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.HeaderMismatch,
+                    $"Bad Request: {McpHttpHeaders.ProtocolVersion} '{headerVersion}' does not match params.protocolVersion '{bodyVersion}'.", id).ConfigureAwait(false);
+                return "header_mismatch";
             }
             session = StartSession(context);
         }

@@ -1,3 +1,28 @@
-// The topology lives here once McpAspire.Hosting lands (issue 4).
-Console.WriteLine("McpAspire.AppHost: orchestration is not implemented yet.");
-return 1;
+// The McpAspire topology. Redis holds all state; the state service owns the mcp:* keyspace; the tool host is the MCP
+// server core; the gateway (two stateless replicas behind one stable front port) is what IDE assistants connect to.
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedis("redis");
+
+var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
+    .WithReference(redis)
+    .WaitFor(redis);
+
+var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
+    .WithReference(redis)
+    .WaitFor(redis);
+
+builder.AddProject<Projects.McpAspire_Gateway>("gateway")
+    .WithReplicas(2)
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 7080))
+    .WithExternalHttpEndpoints()
+    .WithReference(redis)
+    .WithReference(stateService)
+    .WithReference(toolHost)
+    .WaitFor(stateService)
+    .WaitFor(toolHost);
+
+builder.Build().Run();
+
+/// <summary>The AppHost entry point, public so the testing builder can start it (<c>CreateAsync&lt;Program&gt;()</c>).</summary>
+public partial class Program;

@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using McpAspire.Gateway;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = GatewayApp.Build(args);
 app.Run();
+
+/// <summary>Entry point, visible to tests and the AppHost.</summary>
+public partial class Program;

@@ -7,7 +7,7 @@ namespace McpAspire.Mcp.Events;
 /// </summary>
 public interface IMcpEventStore
 {
-    /// <summary>Appends an event and returns its sequence number (increasing per stream).</summary>
+    /// <summary>Appends an event and returns its sequence number (increasing per stream); appending reopens a completed stream.</summary>
     ValueTask<long> AppendAsync(string sessionId, string streamId, ReadOnlyMemory<byte> data, TimeSpan? retryAfter, CancellationToken cancellationToken);
 
     /// <summary>Marks a stream finished: readers that follow it stop after its last event.</summary>

@@ -5,11 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace McpAspire.Mcp.Events;
 
-/// <summary>Events in this process, at most <see cref="McpEndpointOptions.MaxEventsPerStream"/> per stream (oldest dropped).</summary>
+/// <summary>
+/// Events in this process: at most <see cref="McpEndpointOptions.MaxEventsPerStream"/> per stream and
+/// <see cref="McpEndpointOptions.MaxStreamsPerSession"/> streams per session (every request POST opens one; the oldest
+/// finished streams are dropped first), so a long session cannot grow without bound.
+/// </summary>
 public sealed class InMemoryMcpEventStore(IOptions<McpEndpointOptions> options) : IMcpEventStore
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, EventStream>> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionStreams> _sessions = new(StringComparer.Ordinal);
     private readonly int _capacity = options.Value.MaxEventsPerStream;
+    private readonly int _maxStreams = options.Value.MaxStreamsPerSession;
 
     /// <inheritdoc />
     public ValueTask<long> AppendAsync(string sessionId, string streamId, ReadOnlyMemory<byte> data, TimeSpan? retryAfter, CancellationToken cancellationToken)
@@ -74,10 +79,51 @@ public sealed class InMemoryMcpEventStore(IOptions<McpEndpointOptions> options) 
     }
 
     private EventStream GetOrCreate(string sessionId, string streamId) =>
-        _sessions.GetOrAdd(sessionId, static _ => new(StringComparer.Ordinal)).GetOrAdd(streamId, static _ => new EventStream());
+        _sessions.GetOrAdd(sessionId, static _ => new SessionStreams()).GetOrAdd(streamId, _maxStreams);
 
     private EventStream? Find(string sessionId, string streamId) =>
-        _sessions.TryGetValue(sessionId, out var streams) && streams.TryGetValue(streamId, out var stream) ? stream : null;
+        _sessions.TryGetValue(sessionId, out var streams) && streams.Streams.TryGetValue(streamId, out var stream) ? stream : null;
+
+    /// <summary>One session's streams in creation order.</summary>
+    private sealed class SessionStreams
+    {
+        private readonly Lock _gate = new();
+        private readonly LinkedList<string> _order = new();
+
+        public ConcurrentDictionary<string, EventStream> Streams { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<EventStream> Values => Streams.Values;
+
+        public EventStream GetOrAdd(string streamId, int maxStreams)
+        {
+            if (Streams.TryGetValue(streamId, out var existing))
+            {
+                return existing;
+            }
+            lock (_gate)
+            {
+                if (Streams.TryGetValue(streamId, out existing))
+                {
+                    return existing;
+                }
+                var created = new EventStream();
+                Streams[streamId] = created;
+                _order.AddLast(streamId);
+                // Drop the oldest finished streams beyond the cap; streams still being written are kept.
+                for (var node = _order.First; node is not null && Streams.Count > maxStreams;)
+                {
+                    var next = node.Next;
+                    if (Streams.TryGetValue(node.Value, out var candidate) && candidate.IsCompleted)
+                    {
+                        Streams.TryRemove(node.Value, out _);
+                        _order.Remove(node);
+                    }
+                    node = next;
+                }
+                return created;
+            }
+        }
+    }
 
     /// <summary>A capped list of events plus a signal that fires on every append or completion.</summary>
     private sealed class EventStream
@@ -88,6 +134,17 @@ public sealed class InMemoryMcpEventStore(IOptions<McpEndpointOptions> options) 
         private long _next;
         private bool _completed;
 
+        public bool IsCompleted
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _completed;
+                }
+            }
+        }
+
         public long Append(ReadOnlyMemory<byte> data, TimeSpan? retryAfter, int capacity)
         {
             TaskCompletionSource changed;
@@ -95,6 +152,7 @@ public sealed class InMemoryMcpEventStore(IOptions<McpEndpointOptions> options) 
             lock (_gate)
             {
                 sequence = ++_next;
+                _completed = false; // a new writer on the same stream (the next GET of a session) reopens it
                 _events.Enqueue(new McpStoredEvent(sequence, data.ToArray(), retryAfter));
                 while (_events.Count > capacity)
                 {

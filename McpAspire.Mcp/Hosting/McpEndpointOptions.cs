@@ -40,6 +40,10 @@ public sealed class McpEndpointOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Streams kept per session by the in-memory event store (every request POST opens one; oldest finished dropped first).</summary>
+    [Range(1, 100_000)]
+    public int MaxStreamsPerSession { get; set; } = 256;
+
     /// <summary>Events kept per stream by the in-memory event store (oldest dropped first).</summary>
     [Range(1, 1_000_000)]
     public int MaxEventsPerStream { get; set; } = 1000;
@@ -81,4 +85,11 @@ public sealed class McpEndpointOptions
 
     /// <summary><c>cacheScope</c> put on list results together with <see cref="ListResultTimeToLive"/>: true for <c>public</c>.</summary>
     public bool ListResultsArePublic { get; set; }
+
+    /// <summary>
+    /// How many long-lived stateless servers share the 2026-07-28 requests (each SDK server reads its messages in one
+    /// loop); 0 picks twice the processor count.
+    /// </summary>
+    [Range(0, 256)]
+    public int StatelessServers { get; set; }
 }

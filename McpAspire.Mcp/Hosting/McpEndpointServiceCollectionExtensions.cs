@@ -2,6 +2,7 @@ using McpAspire.Mcp.Events;
 using McpAspire.Mcp.Hosting;
 using McpAspire.Mcp.Http;
 using McpAspire.Mcp.Sessions;
+using McpAspire.Mcp.Subscriptions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,11 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<StreamableHttpEndpoint>();
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();
+        services.TryAddSingleton<McpSubscriptionHub>();
+        services.AddHealthChecks().AddCheck<McpEndpointHealthCheck>("mcp");
+        services.AddOptions<McpServerOptions>().Configure<IServiceProvider>((server, provider) =>
+            // Resolved lazily: the hub itself reads the (then configured) server options.
+            server.Handlers.SubscriptionsListenHandler ??= (request, ct) => provider.GetRequiredService<McpSubscriptionHub>().ListenAsync(request, ct));
         return services.AddMcpServer(configureServer).WithRequestFilters(filters => filters
             .AddListToolsFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false)))
             .AddListPromptsFilter(next => async (request, ct) => ApplyCacheHints(request.Services, await next(request, ct).ConfigureAwait(false)))

@@ -67,7 +67,22 @@ internal sealed class JsonOrSseResponseStream(HttpContext context) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+    // The SDK writes asynchronously; synchronous writes are only passed through once streaming (where Kestrel's
+    // AllowSynchronousIO decides), never blocked on.
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (_streaming)
+        {
+            _inner.Write(buffer, offset, count);
+            return;
+        }
+        _held.Write(buffer.AsSpan(offset, count));
+        if (SawNonResultMessage())
+        {
+            _streaming = true;
+            _inner.Write(_held.WrittenSpan);
+        }
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _streaming ? _inner.FlushAsync(cancellationToken) : Task.CompletedTask;
 

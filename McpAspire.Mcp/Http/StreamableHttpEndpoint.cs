@@ -26,7 +26,7 @@ namespace McpAspire.Mcp.Http;
 /// each message to the SDK's <see cref="StreamableHttpServerTransport"/> and <see cref="McpServer"/>, which implement
 /// the MCP methods themselves (initialize, server/discover, subscriptions/listen, tools, prompts, resources, …).
 /// </summary>
-internal sealed partial class StreamableHttpEndpoint
+internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions s_json = McpJsonUtilities.DefaultOptions;
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<InitializeRequestParams> s_initializeTypeInfo =
@@ -36,7 +36,9 @@ internal sealed partial class StreamableHttpEndpoint
     private readonly McpRequestGuard _guard;
     private readonly IOptions<McpServerOptions> _serverOptions;
     private readonly IOptionsFactory<McpServerOptions> _serverOptionsFactory;
-    private readonly Lazy<McpServerOptions> _statelessOptions;
+    private readonly Lazy<StatelessServer[]> _stateless;
+    private uint _nextStateless;
+    private readonly CancellationTokenSource _disposed = new();
     private readonly IMcpSessionStore _sessions;
     private readonly IMcpEventStore _events;
     private readonly SdkEventStreamStore _sdkEvents;
@@ -72,14 +74,11 @@ internal sealed partial class StreamableHttpEndpoint
         _logger = loggerFactory.CreateLogger<StreamableHttpEndpoint>();
         _timeProvider = timeProvider;
         _stopping = lifetime.ApplicationStopping;
-        // One options instance for every stateless request: servers built per request resolve services from the
-        // request scope instead of opening their own.
-        _statelessOptions = new Lazy<McpServerOptions>(() =>
-        {
-            var o = _serverOptionsFactory.Create(Options.DefaultName);
-            o.ScopeRequests = false;
-            return o;
-        });
+        // A few servers rather than one: each SDK server reads its messages in one loop, which would serialize
+        // every 2026 request of the process behind a single reader.
+        _stateless = new Lazy<StatelessServer[]>(
+            () => [.. Enumerable.Range(0, _options.StatelessServers > 0 ? _options.StatelessServers : Math.Clamp(Environment.ProcessorCount * 2, 2, 32)).Select(_ => CreateStatelessServer())],
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     internal McpRequestGuard Guard => _guard;
@@ -178,10 +177,11 @@ internal sealed partial class StreamableHttpEndpoint
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Last line of defence: whatever the SDK throws becomes a JSON-RPC error, never a 500 page.
+            // Last line of defence: whatever the SDK or a store throws becomes a JSON-RPC error with 503 (retryable),
+            // never a 500 page.
             errorType = ex.GetType().Name;
             LogUnexpected(_logger, ex, method ?? "(response)");
-            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InternalError,
+            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.InternalError,
                 "Internal error: " + ex.Message, read.Id).ConfigureAwait(false);
         }
         finally
@@ -193,7 +193,28 @@ internal sealed partial class StreamableHttpEndpoint
         }
     }
 
-    public async Task HandleGetAsync(HttpContext context)
+    public Task HandleGetAsync(HttpContext context) => GuardedAsync(context, "GET", HandleGetCoreAsync);
+
+    public Task HandleDeleteAsync(HttpContext context) => GuardedAsync(context, "DELETE", HandleDeleteCoreAsync);
+
+    /// <summary>Turns an unexpected failure (a store that is down, say) into 503 with a JSON-RPC error instead of a 500.</summary>
+    private async Task GuardedAsync(HttpContext context, string what, Func<HttpContext, Task> handler)
+    {
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(_logger, ex, what);
+            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.InternalError, "Internal error: " + ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleGetCoreAsync(HttpContext context)
     {
         if (await RejectByGuardAsync(context).ConfigureAwait(false))
         {
@@ -272,13 +293,18 @@ internal sealed partial class StreamableHttpEndpoint
         }
     }
 
-    public async Task HandleDeleteAsync(HttpContext context)
+    private async Task HandleDeleteCoreAsync(HttpContext context)
     {
         if (await RejectByGuardAsync(context).ConfigureAwait(false))
         {
             return;
         }
         var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
+        if (headerVersion.Length > 0 && !McpProtocolVersions.IsSupported(headerVersion))
+        {
+            await WriteUnsupportedVersionAsync(context, headerVersion, default).ConfigureAwait(false);
+            return;
+        }
         if (McpProtocolVersions.IsStateless(headerVersion))
         {
             context.Response.Headers.Allow = HttpMethods.Post;
@@ -333,7 +359,8 @@ internal sealed partial class StreamableHttpEndpoint
                     $"Bad Request: {McpHttpHeaders.ProtocolVersion} '{headerVersion}' does not match _meta/{MetaKeys.ProtocolVersion} '{metaVersion}'.", id).ConfigureAwait(false);
                 return "header_mismatch";
             }
-            if (CheckStandardHeaders(context, method!, parameters) is { } mismatch)
+            if ((CheckStandardHeaders(context, method!, parameters)
+                ?? (method == RequestMethods.ToolsCall ? McpParamHeaders.Check(context.Request.Headers, parameters, _serverOptions.Value.ToolCollection) : null)) is { } mismatch)
             {
                 await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.HeaderMismatch, mismatch, id).ConfigureAwait(false);
                 return "header_mismatch";
@@ -358,60 +385,71 @@ internal sealed partial class StreamableHttpEndpoint
             return "invalid_params";
         }
 
-        // A stateless request gets its own transport and server for its lifetime, like every 2026 request on any replica.
-        var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
-        await using (transport.ConfigureAwait(false))
+        // Every 2026 request goes to one long-lived stateless server: the SDK scopes per-request client info and
+        // capabilities to the request (DestinationBoundMcpServer), so requests never see each other's _meta, and the
+        // server costs nothing per request. Nothing of it is session state, so any replica serves any request.
+        var servers = _stateless.Value;
+        var stateless = servers[Interlocked.Increment(ref _nextStateless) % (uint)servers.Length];
+        string? errorType = null;
+        InitializeSse(context);
+        var body = ResponseBodyFor(context, message);
+        var wrote = await stateless.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, first =>
         {
-            var server = McpServer.Create(transport, _statelessOptions.Value, _loggerFactory, context.RequestServices);
-            await using (server.ConfigureAwait(false))
+            // SEP-2575 maps a few JSON-RPC errors onto HTTP statuses; only the first write can choose them.
+            if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
             {
-                using var runCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-                var run = server.RunAsync(runCts.Token);
+                errorType = error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.StatusCode = error.Code switch
+                {
+                    JsonRpcErrorCodes.MethodNotFound => StatusCodes.Status404NotFound,
+                    JsonRpcErrorCodes.HeaderMismatch or JsonRpcErrorCodes.UnsupportedProtocolVersion or JsonRpcErrorCodes.MissingRequiredClientCapability => StatusCodes.Status400BadRequest,
+                    _ => context.Response.StatusCode,
+                };
+            }
+            return default;
+        }, context.RequestAborted).ConfigureAwait(false);
+        if (!wrote)
+        {
+            AcceptedWithoutBody(context);
+        }
+        else if (body is not null)
+        {
+            await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        return errorType;
+    }
+
+    private StatelessServer CreateStatelessServer()
+    {
+        var transport = new StreamableHttpServerTransport(_loggerFactory) { Stateless = true };
+        var server = McpServer.Create(transport, _serverOptions.Value, _loggerFactory, _services);
+        // Runs until the endpoint is disposed (after Kestrel has drained requests), not until stopping begins, so
+        // in-flight requests and listen streams that end at shutdown can still send their responses.
+        return new StatelessServer(transport, server, server.RunAsync(_disposed.Token));
+    }
+
+    /// <summary>Ends the shared stateless server (called when the host disposes the endpoint).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        if (_stateless.IsValueCreated)
+        {
+            foreach (var stateless in _stateless.Value)
+            {
+                await stateless.Transport.DisposeAsync().ConfigureAwait(false);
                 try
                 {
-                    string? errorType = null;
-                    InitializeSse(context);
-                    var body = ResponseBodyFor(context, message);
-                    var wrote = await transport.HandlePostRequestAsync(message, body ?? context.Response.Body, first =>
-                    {
-                        // SEP-2575 maps a few JSON-RPC errors onto HTTP statuses; only the first write can choose them.
-                        if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
-                        {
-                            errorType = error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                            context.Response.StatusCode = error.Code switch
-                            {
-                                JsonRpcErrorCodes.MethodNotFound => StatusCodes.Status404NotFound,
-                                JsonRpcErrorCodes.HeaderMismatch or JsonRpcErrorCodes.UnsupportedProtocolVersion or JsonRpcErrorCodes.MissingRequiredClientCapability => StatusCodes.Status400BadRequest,
-                                _ => context.Response.StatusCode,
-                            };
-                        }
-                        return default;
-                    }, runCts.Token).ConfigureAwait(false);
-                    if (!wrote)
-                    {
-                        AcceptedWithoutBody(context);
-                    }
-                    else if (body is not null)
-                    {
-                        await body.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
-                    }
-                    return errorType;
+                    await stateless.Run.ConfigureAwait(false);
                 }
-                finally
+                catch (OperationCanceledException)
                 {
-                    await transport.DisposeAsync().ConfigureAwait(false);
-                    await runCts.CancelAsync().ConfigureAwait(false);
-                    try
-                    {
-                        await run.ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
                 }
+                await stateless.Server.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
+
+    private sealed record StatelessServer(StreamableHttpServerTransport Transport, McpServer Server, Task Run);
 
     private async Task<string?> ServeSessionAsync(HttpContext context, JsonRpcMessage message, RequestId id, Activity? activity)
     {
@@ -424,6 +462,14 @@ internal sealed partial class StreamableHttpEndpoint
                 await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.ServerError,
                     $"Bad Request: {McpHttpHeaders.SessionId} is required for every request except initialize.", id).ConfigureAwait(false);
                 return "missing_session";
+            }
+            var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
+            var bodyVersion = (initialize.Params as JsonObject)?["protocolVersion"] is JsonValue v && v.TryGetValue(out string? b) ? b : null;
+            if (headerVersion.Length > 0 && bodyVersion is not null && !string.Equals(headerVersion, bodyVersion, StringComparison.Ordinal))
+            {
+                await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.HeaderMismatch,
+                    $"Bad Request: {McpHttpHeaders.ProtocolVersion} '{headerVersion}' does not match params.protocolVersion '{bodyVersion}'.", id).ConfigureAwait(false);
+                return "header_mismatch";
             }
             session = StartSession(context);
         }
@@ -449,12 +495,22 @@ internal sealed partial class StreamableHttpEndpoint
         {
             wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }
+<<<<<<< HEAD
         catch (McpSessionStoreUnavailableException) when (sessionId.Length == 0)
         {
             // The record could not be stored: no replica could continue this session, so it does not exist.
             context.Response.Headers.Remove(McpHttpHeaders.SessionId);
             await _live.RemoveAsync(session.Id).ConfigureAwait(false);
             throw;
+=======
+        finally
+        {
+            // A session whose initialize never got recorded (rejected by the SDK, store down) must not linger here.
+            if (sessionId.Length == 0 && !session.Recorded)
+            {
+                await _live.RemoveAsync(session.Id).ConfigureAwait(false);
+            }
+>>>>>>> main
         }
         if (!wrote)
         {
@@ -483,7 +539,11 @@ internal sealed partial class StreamableHttpEndpoint
             OnSessionInitialized = async (initParams, ct) =>
             {
                 await RecordSessionAsync(sessionId, userId, initParams, ct).ConfigureAwait(false);
+<<<<<<< HEAD
                 StartUnsolicitedRecorder(session!);
+=======
+                session!.Recorded = true;
+>>>>>>> main
             },
         };
         session = new McpLiveSession(sessionId, userId, transport, _timeProvider);
@@ -584,7 +644,7 @@ internal sealed partial class StreamableHttpEndpoint
             var options = _serverOptionsFactory.Create(Options.DefaultName);
             options.KnownClientInfo = initParams?.ClientInfo;
             options.KnownClientCapabilities = initParams?.Capabilities;
-            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider);
+            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider) { Recorded = true };
             session.Server = McpServer.Create(transport, options, _loggerFactory, _services);
             session.RunTask = session.Server.RunAsync(session.Closed);
             _live.TryAdd(session);

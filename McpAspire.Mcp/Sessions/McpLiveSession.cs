@@ -24,6 +24,9 @@ internal sealed class McpLiveSession(string id, string? userId, StreamableHttpSe
 
     public Task RunTask { get; set; } = Task.CompletedTask;
 
+    /// <summary>True once the session's record is in the store (initialize succeeded) or it was re-hydrated from it.</summary>
+    public bool Recorded { get; set; }
+
     /// <summary>Cancelled when the session ends on this replica (DELETE, expiry, shutdown).</summary>
     public CancellationToken Closed => _closed.Token;
 
@@ -42,6 +45,9 @@ internal sealed class McpLiveSession(string id, string? userId, StreamableHttpSe
     public bool TryOpenGetStream() => Interlocked.CompareExchange(ref _getStreamOpen, 1, 0) == 0;
 
     public void CloseGetStream() => Volatile.Write(ref _getStreamOpen, 0);
+
+    /// <summary>True while a client holds the standalone GET stream open (the session is in use).</summary>
+    public bool HasGetStream => Volatile.Read(ref _getStreamOpen) != 0;
 
     public async ValueTask DisposeAsync()
     {

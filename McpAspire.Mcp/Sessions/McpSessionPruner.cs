@@ -28,7 +28,13 @@ internal sealed partial class McpSessionPruner(
         var ended = 0;
         foreach (var session in live.All.ToList())
         {
-            if (session.IdleFor >= _options.SessionIdleTimeout && session.TryOpenGetStream())
+            if (session.HasGetStream)
+            {
+                // A held-open GET stream is use: keep the record's idle expiry sliding (in any store) while it lasts.
+                session.MarkActive();
+                await store.TouchAsync(session.Id, cancellationToken).ConfigureAwait(false);
+            }
+            else if (session.IdleFor >= _options.SessionIdleTimeout && session.TryOpenGetStream())
             {
                 await endpoint.EndSessionAsync(session.Id, cancellationToken).ConfigureAwait(false);
                 ended++;

@@ -20,4 +20,7 @@ public interface IDatabase : IDatabaseAsync
     /// optionally guarded by <see cref="ITransaction.AddCondition(Condition)"/> (WATCH-based).
     /// </summary>
     ITransaction CreateTransaction(object? asyncState = null);
+
+    /// <summary>A batch: commands queued on it go out back to back when <see cref="IBatch.Execute"/> is called.</summary>
+    IBatch CreateBatch(object? asyncState = null);
 }

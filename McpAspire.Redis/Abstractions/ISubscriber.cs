@@ -9,7 +9,7 @@ public interface ISubscriber
     /// <summary>The multiplexer.</summary>
     IConnectionMultiplexer Multiplexer { get; }
 
-    /// <summary>Subscribes a handler (called in order per channel, on the thread pool; handler exceptions are swallowed).</summary>
+    /// <summary>Subscribes a handler (called in order per channel, on the thread pool; a handler's exception is logged and delivery goes on).</summary>
     Task SubscribeAsync(RedisChannel channel, Action<RedisChannel, RedisValue> handler, CommandFlags flags = CommandFlags.None, CancellationToken cancellationToken = default);
 
     /// <summary>Subscribes and returns a queue to read messages from (unbounded; ordered).</summary>

@@ -68,4 +68,6 @@ internal sealed class RedisDatabase(ConnectionMultiplexer multiplexer, int datab
     }
 
     public ITransaction CreateTransaction(object? asyncState = null) => new RedisTransaction(multiplexer, database);
+
+    public IBatch CreateBatch(object? asyncState = null) => new RedisBatch(multiplexer, database);
 }

@@ -78,6 +78,17 @@ public sealed class ConfigurationOptions
     /// <summary>Cap of the reconnect delay in milliseconds.</summary>
     public int ReconnectMaxDelay { get; set; } = 5000;
 
+    /// <summary>
+    /// Most bytes of commands waiting to be written on one connection (default 128 MiB). Beyond it new commands fail at
+    /// once with <see cref="RedisConnectionException"/> instead of growing memory while the server is not reading.
+    /// </summary>
+    public long MaxPendingWriteBytes { get; set; } = DefaultMaxPendingWriteBytes;
+
+    private const long DefaultMaxPendingWriteBytes = 128L * 1024 * 1024;
+
+    /// <summary>Where connection events (connected, failed, reconnect attempts, restored) are logged; null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Time source for timeouts and backoff (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -136,6 +147,7 @@ public sealed class ConfigurationOptions
         Check(DefaultDatabase is null or >= 0, "defaultDatabase", DefaultDatabase);
         Check(ReconnectBaseDelay > 0 && ReconnectMaxDelay >= ReconnectBaseDelay, "reconnectBaseDelay/reconnectMaxDelay", ReconnectBaseDelay);
         Check(ConnectRetry >= 1, "connectRetry", ConnectRetry);
+        Check(MaxPendingWriteBytes >= 1024, "maxPendingWriteBytes", MaxPendingWriteBytes);
 
         static void Check(bool ok, string name, object? value)
         {
@@ -156,7 +168,8 @@ public sealed class ConfigurationOptions
             CertificateValidation = CertificateValidation, DefaultDatabase = DefaultDatabase, ConnectTimeout = ConnectTimeout,
             SyncTimeout = SyncTimeout, _asyncTimeout = _asyncTimeout, AbortOnConnectFail = AbortOnConnectFail,
             ConnectRetry = ConnectRetry, ClientName = ClientName, Protocol = Protocol, ReconnectBaseDelay = ReconnectBaseDelay,
-            ReconnectMaxDelay = ReconnectMaxDelay, TimeProvider = TimeProvider,
+            ReconnectMaxDelay = ReconnectMaxDelay, TimeProvider = TimeProvider, LoggerFactory = LoggerFactory,
+            MaxPendingWriteBytes = MaxPendingWriteBytes,
         };
         foreach (var e in endpoints)
         {
@@ -208,6 +221,10 @@ public sealed class ConfigurationOptions
         }
         Append("abortConnect=" + (AbortOnConnectFail ? "true" : "false"));
         Append("protocol=" + (Protocol == RedisProtocol.Resp3 ? "resp3" : "resp2"));
+        if (MaxPendingWriteBytes != DefaultMaxPendingWriteBytes)
+        {
+            Append("maxPendingWriteBytes=" + MaxPendingWriteBytes.ToString(CultureInfo.InvariantCulture));
+        }
         return sb.ToString();
 
         void Append(string part)
@@ -280,6 +297,11 @@ public sealed class ConfigurationOptions
                     "resp2" or "2" => RedisProtocol.Resp2,
                     _ => throw Bad(token, "expected resp2 or resp3"),
                 };
+                break;
+            case "maxpendingwritebytes":
+                MaxPendingWriteBytes = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 1024
+                    ? max
+                    : throw Bad(token, "expected an integer >= 1024");
                 break;
             case "reconnectbasedelay":
                 ReconnectBaseDelay = ParseInt(value, token, min: 1);

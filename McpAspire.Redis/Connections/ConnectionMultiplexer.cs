@@ -5,6 +5,9 @@ using System.Text;
 using McpAspire.Redis.Commands;
 using McpAspire.Redis.Connections;
 using McpAspire.Redis.PubSub;
+using McpAspire.Redis.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.Redis;
 
@@ -20,7 +23,11 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     private readonly Lazy<RedisSubscriber> _subscriber;
     private readonly BlockingConnectionPool _blockingPool;
     private readonly ConcurrentDictionary<string, byte[]> _scriptHashes = new(StringComparer.Ordinal);
+
+    // Scripts are usually static strings: finding one by reference skips hashing its whole text on every call.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, byte[]> _scriptHashesByInstance = [];
     private readonly RedisDatabase[] _databases = new RedisDatabase[16];
+    private readonly ILogger _logger;
     private int _disposed;
 
     private ConnectionMultiplexer(ConfigurationOptions options, TextWriter? log)
@@ -31,6 +38,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
         _subscriber = new Lazy<RedisSubscriber>(() => new RedisSubscriber(this), LazyThreadSafetyMode.ExecutionAndPublication);
         _blockingPool = new BlockingConnectionPool(this);
         EndPointsText = string.Join(",", options.EndPoints.Select(ConfigurationOptions.FormatEndPoint));
+        _logger = options.LoggerFactory?.CreateLogger("McpAspire.Redis.ConnectionMultiplexer") ?? NullLogger.Instance;
     }
 
     internal ConfigurationOptions Options { get; }
@@ -164,7 +172,9 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
             try
             {
                 var connection = await PhysicalConnection.ConnectAsync(Options, endPoint, type, pushHandler, enableTimeouts, cancellationToken).ConfigureAwait(false);
-                Log($"Connected to {ConfigurationOptions.FormatEndPoint(endPoint)} ({type}, {(connection.IsResp3 ? "RESP3" : "RESP2")}).");
+                var protocol = connection.IsResp3 ? "RESP3" : "RESP2";
+                Log($"Connected to {ConfigurationOptions.FormatEndPoint(endPoint)} ({type}, {protocol}).");
+                RedisLog.Connected(_logger, ConfigurationOptions.FormatEndPoint(endPoint), type, protocol);
                 return connection;
             }
             catch (RedisConnectionException ex)
@@ -186,13 +196,34 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     }
 
     /// <summary>SHA1 (hex, lower case) of a script, computed once.</summary>
-    internal byte[] ScriptHash(string script) => _scriptHashes.GetOrAdd(script, static s =>
+    internal byte[] ScriptHash(string script)
     {
+        if (_scriptHashesByInstance.TryGetValue(script, out var known))
+        {
+            return known;
+        }
+        var sha = _scriptHashes.GetOrAdd(script, static s =>
+        {
 #pragma warning disable CA5350 // SHA1 is what EVALSHA is defined with, not a security use.
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(s));
+            var hash = SHA1.HashData(Encoding.UTF8.GetBytes(s));
 #pragma warning restore CA5350
-        return Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash));
-    });
+            return Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash));
+        });
+        _scriptHashesByInstance.AddOrUpdate(script, sha);
+        return sha;
+    }
+
+    internal void LogAttemptFailed(int attempt, ConnectionType type, Exception error)
+    {
+        Log($"Connect attempt {attempt} ({type}) failed: {error.Message}");
+        RedisLog.ConnectAttemptFailed(_logger, attempt, type, error.Message);
+    }
+
+    internal void LogHandlerFailed(RedisChannel channel, Exception error)
+    {
+        Log($"A pub/sub handler for {channel} threw: {error.Message}");
+        RedisLog.HandlerFailed(_logger, channel.ToString(), error);
+    }
 
     internal void Log(string message)
     {
@@ -208,6 +239,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     internal void RaiseFailed(EndPoint endPoint, ConnectionType type, RedisConnectionException failure)
     {
         Log($"Connection failed ({type}): {failure.Message}");
+        RedisLog.ConnectionFailed(_logger, type, failure.FailureType, ConfigurationOptions.FormatEndPoint(endPoint), failure.Message, failure);
         if (ConnectionFailed is { } handler)
         {
             var args = new ConnectionFailedEventArgs(endPoint, type, failure.FailureType, failure);
@@ -218,6 +250,7 @@ public sealed class ConnectionMultiplexer : IConnectionMultiplexer
     internal void RaiseRestored(EndPoint endPoint, ConnectionType type)
     {
         Log($"Connection restored ({type}) to {ConfigurationOptions.FormatEndPoint(endPoint)}.");
+        RedisLog.ConnectionRestored(_logger, type, ConfigurationOptions.FormatEndPoint(endPoint));
         if (ConnectionRestored is { } handler)
         {
             var args = new ConnectionFailedEventArgs(endPoint, type, ConnectionFailureType.None, null);

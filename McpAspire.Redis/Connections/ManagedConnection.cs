@@ -17,6 +17,8 @@ internal sealed class ManagedConnection : IAsyncDisposable
     private volatile PhysicalConnection? _current;
     private TaskCompletionSource<PhysicalConnection> _connected = NewSignal();
     private Task? _reconnectLoop;
+    private bool _reconnecting;
+    private bool _everConnected;
     private Exception? _lastError;
 
     public ManagedConnection(ConnectionMultiplexer owner, ConnectionType type, IPushHandler? pushHandler)
@@ -98,7 +100,7 @@ internal sealed class ManagedConnection : IAsyncDisposable
             {
                 last = ex;
                 _lastError = ex;
-                _owner.Log($"Connect attempt {attempt}/{attempts} failed: {ex.Message}");
+                _owner.LogAttemptFailed(attempt, _type, ex);
                 if (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
                 {
                     break; // retrying a wrong password helps nobody
@@ -117,10 +119,13 @@ internal sealed class ManagedConnection : IAsyncDisposable
     {
         lock (_stateLock)
         {
-            if (_disposed.IsCancellationRequested || _current is { IsAlive: true } || _reconnectLoop is { IsCompleted: false })
+            // A flag, not the loop task's state: a connection can die after the loop published it but before the
+            // loop's task completed, and that failure must still start a new loop.
+            if (_disposed.IsCancellationRequested || _current is { IsAlive: true } || _reconnecting)
             {
                 return;
             }
+            _reconnecting = true;
             _reconnectLoop = Task.Run(ReconnectLoopAsync);
         }
     }
@@ -140,10 +145,11 @@ internal sealed class ManagedConnection : IAsyncDisposable
             {
                 return;
             }
-            catch (RedisConnectionException ex)
+            catch (RedisException ex)
             {
+                // Unreachable, refused, or the post-connect hook (resubscribe) failed: try again later.
                 _lastError = ex;
-                _owner.Log($"Reconnect attempt {attempt + 1} ({_type}) failed: {ex.Message}");
+                _owner.LogAttemptFailed(attempt + 1, _type, ex);
             }
             attempt++;
             try
@@ -189,6 +195,10 @@ internal sealed class ManagedConnection : IAsyncDisposable
                 return;
             }
             _current = connection;
+            _reconnecting = false;
+            // The first connection of a lazily started multiplexer is not a "restore".
+            restored &= _everConnected;
+            _everConnected = true;
             signal = _connected;
         }
         connection.Failed += OnFailed;

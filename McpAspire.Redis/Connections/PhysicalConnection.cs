@@ -19,13 +19,16 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly Lock _writeLock = new();
     private readonly Lock _pendingLock = new();
     private readonly Queue<IReplySink> _pending = new();
-    private readonly SemaphoreSlim _writeSignal = new(0);
+    private readonly FrameScanner _scanner = new();
+    private readonly WriteSignal _writeSignal = new();
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly IPushHandler? _pushHandler;
     private readonly int _timeoutMs;
+    private readonly long _maxPendingWriteBytes;
     private readonly ITimer? _timeoutTimer;
+    private long _lastReadAt = Environment.TickCount64;
     private OutputBuffer _out = new();
     private OutputBuffer _spare = new();
     private bool _flushPending;
@@ -35,7 +38,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
 
-    private PhysicalConnection(Socket socket, Stream stream, EndPoint endPoint, ConnectionType type, IPushHandler? pushHandler, int timeoutMs, TimeProvider timeProvider)
+    private PhysicalConnection(Socket socket, Stream stream, EndPoint endPoint, ConnectionType type, IPushHandler? pushHandler, int timeoutMs, long maxPendingWriteBytes, TimeProvider timeProvider)
     {
         _socket = socket;
         _stream = stream;
@@ -43,6 +46,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         ConnectionType = type;
         _pushHandler = pushHandler;
         _timeoutMs = timeoutMs;
+        _maxPendingWriteBytes = maxPendingWriteBytes;
         var (host, port) = ConfigurationOptions.HostAndPort(endPoint);
         Tags = new EndpointTags(host, port);
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
@@ -77,6 +81,8 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = endPoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
         socket.NoDelay = true;
+        // TCP keep-alive notices a vanished peer on an idle connection (the timeout sweeper covers busy ones).
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         PhysicalConnection? connection = null;
         try
         {
@@ -93,7 +99,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 }, timeout.Token).ConfigureAwait(false);
                 stream = ssl;
             }
-            connection = new PhysicalConnection(socket, stream, endPoint, type, pushHandler, enableTimeouts ? options.AsyncTimeout : 0, options.TimeProvider);
+            connection = new PhysicalConnection(socket, stream, endPoint, type, pushHandler, enableTimeouts ? options.AsyncTimeout : 0, options.MaxPendingWriteBytes, options.TimeProvider);
             connection.Start();
             await connection.HandshakeAsync(options, timeout.Token).ConfigureAwait(false);
             return connection;
@@ -127,10 +133,15 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         var box = new ReplyBox<T>(command, processor);
         box.StartTelemetry(Tags);
-        if (!TryWrite(command, args, box, database))
+        switch (TryWrite(command, args, box, database))
         {
-            box.SetFailure(DeadConnectionException());
-            return box.Task;
+            case WriteOutcome.Dead:
+                box.SetFailure(DeadConnectionException());
+                return box.Task;
+            case WriteOutcome.Backlogged:
+                box.SetFailure(new RedisConnectionException(ConnectionFailureType.SocketFailure,
+                    $"More than {_maxPendingWriteBytes} bytes of commands are waiting to be written to {ConfigurationOptions.FormatEndPoint(EndPoint)} (maxPendingWriteBytes): the server is not reading."));
+                return box.Task;
         }
         box.RegisterCancellation(cancellationToken);
         return box.Task;
@@ -160,13 +171,29 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         if (signal)
         {
-            _writeSignal.Release();
+            _writeSignal.Set();
         }
         return true;
     }
 
     public RedisConnectionException DeadConnectionException() =>
         _failure ?? new RedisConnectionException(ConnectionFailureType.SocketClosed, $"The connection to {ConfigurationOptions.FormatEndPoint(EndPoint)} is closed.");
+
+    /// <summary>State for failure messages and tests.</summary>
+    internal string Diagnostics
+    {
+        get
+        {
+            int pending;
+            string head;
+            lock (_pendingLock)
+            {
+                pending = _pending.Count;
+                head = _pending.TryPeek(out var first) ? $"{(first as IHasCommand)?.CommandName} completed={first.IsCompleted} age={Environment.TickCount64 - first.QueuedAt}ms" : "-";
+            }
+            return $"pending={pending} (head {head}), unsent={_out.Count}, flushPending={_flushPending}, failed={_failed}, readLoop={_readLoop.Status}, writeLoop={_writeLoop.Status}";
+        }
+    }
 
     /// <summary>Number of commands sent and not yet answered.</summary>
     public int PendingCount
@@ -204,7 +231,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         {
         }
         _socket.Dispose();
-        _writeSignal.Release();
+        _writeSignal.Set();
         List<IReplySink> orphans;
         lock (_pendingLock)
         {
@@ -246,14 +273,26 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
-    private bool TryWrite(RedisCommand command, ReadOnlySpan<RedisValue> args, IReplySink sink, int database)
+    private enum WriteOutcome
+    {
+        Queued,
+        Dead,
+        Backlogged,
+    }
+
+    private WriteOutcome TryWrite(RedisCommand command, ReadOnlySpan<RedisValue> args, IReplySink sink, int database)
     {
         bool signal;
         lock (_writeLock)
         {
             if (_failed)
             {
-                return false;
+                return WriteOutcome.Dead;
+            }
+            // Checked before writing, so one command larger than the limit still goes out on an idle connection.
+            if (_out.Count > _maxPendingWriteBytes)
+            {
+                return WriteOutcome.Backlogged;
             }
             SelectDatabase(database);
             RespWriter.WriteCommand(_out, command, args);
@@ -266,9 +305,9 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
         if (signal)
         {
-            _writeSignal.Release();
+            _writeSignal.Set();
         }
-        return true;
+        return WriteOutcome.Queued;
     }
 
     /// <summary>Switches database in-stream when a command targets another one (caller holds the write lock).</summary>
@@ -312,7 +351,9 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 batch.Reset();
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever breaks the write loop must fail the connection, or callers would wait forever.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Writing to {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.Message}", ex));
         }
@@ -325,8 +366,9 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             while (true)
             {
                 var result = await _reader.ReadAsync().ConfigureAwait(false);
+                Volatile.Write(ref _lastReadAt, Environment.TickCount64);
                 var buffer = result.Buffer;
-                while (RespParser.TryGetFrameEnd(buffer, out var end))
+                while (_scanner.TryFindEnd(buffer, out var end))
                 {
                     Dispatch(buffer.Slice(0, end));
                     buffer = buffer.Slice(end);
@@ -349,6 +391,12 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"Reading from {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.Message}", ex));
+        }
+#pragma warning disable CA1031 // Whatever breaks the read loop must fail the connection, or callers would wait forever.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Fail(new RedisConnectionException(ConnectionFailureType.InternalFailure, $"The read loop for {ConfigurationOptions.FormatEndPoint(EndPoint)} failed: {ex.GetType().Name}: {ex.Message}", ex));
         }
     }
 
@@ -429,15 +477,22 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 }
             }
         }
-        if (expired is null)
+        if (waiting == 0)
         {
             return;
         }
         var where = ConfigurationOptions.FormatEndPoint(EndPoint);
-        foreach (var sink in expired)
+        foreach (var sink in expired ?? [])
         {
             var name = sink is IHasCommand c ? c.CommandName : "command";
             sink.SetFailure(new RedisTimeoutException($"Timeout awaiting the reply to {name} from {where} after {_timeoutMs} ms (asyncTimeout); {waiting} commands were waiting longer than that."));
+        }
+        // Commands are waiting and nothing at all has arrived for two timeouts: the server is frozen or the network
+        // path is gone without a FIN. Drop the connection so a fresh one is tried instead of timing out forever.
+        var silentFor = Environment.TickCount64 - Volatile.Read(ref _lastReadAt);
+        if (silentFor > 2L * _timeoutMs)
+        {
+            Fail(new RedisConnectionException(ConnectionFailureType.SocketFailure, $"No data from {where} for {silentFor} ms while {waiting} commands were waiting; the connection is considered dead."));
         }
     }
 
@@ -520,10 +575,4 @@ internal sealed class PhysicalConnection : IAsyncDisposable
 
         public void Abandon() => IsCompleted = true;
     }
-}
-
-/// <summary>Lets timeouts name the command.</summary>
-internal interface IHasCommand
-{
-    string CommandName { get; }
 }

@@ -12,10 +12,17 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
 {
     private readonly ResultProcessor<T> _processor;
     private readonly RedisCommand _command;
-    private Activity? _activity;
-    private long _startTimestamp;
-    private EndpointTags? _tags;
-    private CancellationTokenRegistration _cancellation;
+
+    // Rarely needed state lives in a second object so the common case (no telemetry listener, no token) stays small.
+    private Extras? _extras;
+
+    private sealed class Extras
+    {
+        public Activity? Activity;
+        public long StartTimestamp;
+        public EndpointTags? Tags;
+        public CancellationTokenRegistration Cancellation;
+    }
 
     public ReplyBox(RedisCommand command, ResultProcessor<T> processor)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -40,8 +47,9 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
         {
             return;
         }
-        _tags = tags;
-        _startTimestamp = Stopwatch.GetTimestamp();
+        var extras = _extras ??= new Extras();
+        extras.Tags = tags;
+        extras.StartTimestamp = Stopwatch.GetTimestamp();
         var previous = Activity.Current;
         var activity = RedisTelemetry.ActivitySource.StartActivity(_command.Name, ActivityKind.Client);
         if (activity is not null)
@@ -52,7 +60,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
             activity.SetTag("db.operation.name", _command.Name);
             activity.SetTag("server.address", tags.Address);
             activity.SetTag("server.port", tags.BoxedPort);
-            _activity = activity;
+            extras.Activity = activity;
         }
     }
 
@@ -61,7 +69,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
     {
         if (cancellationToken.CanBeCanceled)
         {
-            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((ReplyBox<T>)state!).Cancel(token), this);
+            (_extras ??= new Extras()).Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((ReplyBox<T>)state!).Cancel(token), this);
         }
     }
 
@@ -87,7 +95,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
             return;
         }
         StopTelemetry(null);
-        _cancellation.Dispose();
+        _extras?.Cancellation.Dispose();
         TrySetResult(value);
     }
 
@@ -96,7 +104,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
     public void Abandon()
     {
         StopTelemetry("canceled");
-        _cancellation.Dispose();
+        _extras?.Cancellation.Dispose();
         TrySetCanceled();
     }
 
@@ -113,17 +121,17 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
             return;
         }
         StopTelemetry(exception.GetType().Name);
-        _cancellation.Dispose();
+        _extras?.Cancellation.Dispose();
         TrySetException(exception);
     }
 
     private void StopTelemetry(string? errorType)
     {
-        if (Interlocked.Exchange(ref _tags, null) is not { } tags)
+        if (_extras is not { } extras || Interlocked.Exchange(ref extras.Tags, null) is not { } tags)
         {
             return;
         }
-        var seconds = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(extras.StartTimestamp).TotalSeconds;
         if (RedisTelemetry.OperationDuration.Enabled)
         {
             var tagList = new TagList
@@ -139,7 +147,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
             }
             RedisTelemetry.OperationDuration.Record(seconds, tagList);
         }
-        if (_activity is { } activity)
+        if (extras.Activity is { } activity)
         {
             if (errorType is not null)
             {
@@ -147,7 +155,7 @@ internal sealed class ReplyBox<T> : TaskCompletionSource<T>, IReplySink, IHasCom
                 activity.SetStatus(ActivityStatusCode.Error);
             }
             activity.Dispose();
-            _activity = null;
+            extras.Activity = null;
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class ChannelMessageQueue : IAsyncEnumerable<ChannelMessage>
     internal void Complete() => _queue.Writer.TryComplete();
 
     /// <summary>Runs the handler for each message in order until the queue completes.</summary>
-    internal async Task PumpAsync()
+    internal async Task PumpAsync(Action<ChannelMessage, Exception> onHandlerError)
     {
         var handler = Handler!;
         await foreach (var message in this.ConfigureAwait(false))
@@ -63,9 +63,10 @@ public sealed class ChannelMessageQueue : IAsyncEnumerable<ChannelMessage>
                 handler(message.Channel, message.Message);
             }
 #pragma warning disable CA1031 // A subscriber's exception must not stop delivery to it or to others.
-            catch (Exception)
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
+                onHandlerError(message, ex);
             }
         }
     }

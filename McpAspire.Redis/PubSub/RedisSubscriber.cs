@@ -31,7 +31,7 @@ internal sealed class RedisSubscriber : ISubscriber, IPushHandler, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(handler);
         var queue = await SubscribeCoreAsync(channel, handler, cancellationToken).ConfigureAwait(false);
-        _ = queue.PumpAsync();
+        _ = queue.PumpAsync((message, ex) => _multiplexer.LogHandlerFailed(message.SubscriptionChannel, ex));
     }
 
     public Task<ChannelMessageQueue> SubscribeAsync(RedisChannel channel, CommandFlags flags = CommandFlags.None, CancellationToken cancellationToken = default) =>

@@ -27,13 +27,3 @@ public static class RedisTelemetry
     /// <summary>True when a command should be timed (a span listener or the histogram is on).</summary>
     internal static bool IsEnabled => ActivitySource.HasListeners() || OperationDuration.Enabled;
 }
-
-/// <summary>Per-endpoint tag values shared by every command on a connection.</summary>
-internal sealed class EndpointTags(string address, int port)
-{
-    public string Address { get; } = address;
-
-    public int Port { get; } = port;
-
-    public object BoxedPort { get; } = port;
-}

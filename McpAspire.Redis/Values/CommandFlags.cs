@@ -1,6 +1,6 @@
 namespace McpAspire.Redis;
 
-/// <summary>Per-command flags, accepted for StackExchange.Redis compatibility; only <see cref="FireAndForget"/> changes behaviour.</summary>
+/// <summary>Per-command flags, accepted for StackExchange.Redis compatibility and ignored (every command is awaited normally).</summary>
 [Flags]
 public enum CommandFlags
 {
@@ -10,7 +10,7 @@ public enum CommandFlags
     /// <summary>Accepted and ignored (there is one connection per endpoint).</summary>
     HighPriority = 1,
 
-    /// <summary>The returned task completes at once with a default value; errors are not observed.</summary>
+    /// <summary>Accepted and ignored: the task still completes with the reply (await it or discard it).</summary>
     FireAndForget = 2,
 
     /// <summary>Accepted and ignored (replicas are not routed to).</summary>

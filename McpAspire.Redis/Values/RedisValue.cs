@@ -210,18 +210,38 @@ public readonly struct RedisValue : IEquatable<RedisValue>, IComparable<RedisVal
     };
 
     /// <inheritdoc />
+    /// <remarks>Hashes the canonical text form, so values that are <see cref="Equals(RedisValue)"/> (5, "5", 5.0) hash alike.</remarks>
     public override int GetHashCode()
     {
-        if (_kind is StorageKind.Int64 or StorageKind.Double)
-        {
-            return ((double)this).GetHashCode();
-        }
-        if (_kind == StorageKind.Null)
-        {
-            return 0;
-        }
         var hash = new HashCode();
-        hash.AddBytes(_kind == StorageKind.Bytes ? ByteSpan : Encoding.UTF8.GetBytes((string)_obj!));
+        switch (_kind)
+        {
+            case StorageKind.Null:
+                return 0;
+            case StorageKind.Bytes:
+                hash.AddBytes(ByteSpan);
+                break;
+            case StorageKind.Int64:
+            {
+                Span<byte> digits = stackalloc byte[24];
+                Utf8Formatter.TryFormat(_bits, digits, out var n);
+                hash.AddBytes(digits[..n]);
+                break;
+            }
+            case StorageKind.Double:
+            {
+                var d = BitConverter.Int64BitsToDouble(_bits);
+                if (d is >= long.MinValue and <= long.MaxValue && d == Math.Floor(d))
+                {
+                    return ((RedisValue)(long)d).GetHashCode();
+                }
+                hash.AddBytes(Encoding.UTF8.GetBytes(ToString()!));
+                break;
+            }
+            default:
+                hash.AddBytes(Encoding.UTF8.GetBytes((string)_obj!));
+                break;
+        }
         return hash.ToHashCode();
     }
 

@@ -3,6 +3,7 @@ using McpAspire.ServiceDefaults.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -40,7 +41,12 @@ public static class RedisClientExtensions
         options.AbortOnConnectFail = false;
         options.Validate();
 
-        builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.CreateLazy(options));
+        builder.Services.TryAddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var configured = options.Clone();
+            configured.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            return ConnectionMultiplexer.CreateLazy(configured);
+        });
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName, tags: ["ready"]);
         return builder;
     }

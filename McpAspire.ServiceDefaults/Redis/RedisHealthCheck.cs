@@ -10,6 +10,11 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer) : IHeal
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!multiplexer.IsConnected)
+        {
+            // Answer at once while reconnecting instead of waiting out the command timeout on every probe.
+            return new HealthCheckResult(context.Registration.FailureStatus, "Not connected to Redis (reconnecting in the background).");
+        }
         try
         {
             var rtt = await multiplexer.GetDatabase().PingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -95,6 +95,62 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.NotFound, onA.Status);
     }
 
+    [Fact]
+    public async Task Get_stream_delivers_unsolicited_list_changed_and_can_be_resumed()
+    {
+        await using var server = await McpTestServer.StartAsync();
+        using var http = new HttpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var sessionId = await RawMcp.InitializeAsync(http, server.McpUri);
+        using var response = await http.SendAsync(Get(server.McpUri, sessionId), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        var tools = server.Service<Microsoft.Extensions.Options.IOptions<ModelContextProtocol.Server.McpServerOptions>>().Value.ToolCollection!;
+        tools.Add(ModelContextProtocol.Server.McpServerTool.Create(() => "x", new ModelContextProtocol.Server.McpServerToolCreateOptions { Name = "late_tool" }));
+        var (eventId, data) = await NextDataEventAsync(reader, timeout.Token);
+        Assert.Contains("notifications/tools/list_changed", data, StringComparison.Ordinal);
+        Assert.StartsWith(sessionId + ".", eventId, StringComparison.Ordinal);
+
+        tools.Add(ModelContextProtocol.Server.McpServerTool.Create(() => "y", new ModelContextProtocol.Server.McpServerToolCreateOptions { Name = "later_tool" }));
+        var (secondId, _) = await NextDataEventAsync(reader, timeout.Token);
+        response.Dispose();
+
+        // Resuming the GET stream after the first event replays the second one.
+        using var resume = await http.SendAsync(Get(server.McpUri, sessionId, eventId), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
+        using var resumed = new StreamReader(await resume.Content.ReadAsStreamAsync(timeout.Token));
+        var (replayedId, replayed) = await NextDataEventAsync(resumed, timeout.Token);
+        Assert.Equal(secondId, replayedId);
+        Assert.Contains("notifications/tools/list_changed", replayed, StringComparison.Ordinal);
+    }
+
+    private static async Task<(string? Id, string Data)> NextDataEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        string? id = null;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new InvalidOperationException("stream ended");
+            if (line.StartsWith("id:", StringComparison.Ordinal))
+            {
+                id = line[3..].Trim();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal) && line.Length > 6)
+            {
+                // The SDK writes data before id; read to the end of the event for the id.
+                var data = line[5..].Trim();
+                while ((line = await reader.ReadLineAsync(cancellationToken)) is { Length: > 0 })
+                {
+                    if (line.StartsWith("id:", StringComparison.Ordinal))
+                    {
+                        id = line[3..].Trim();
+                    }
+                }
+                return (id, data);
+            }
+        }
+    }
+
     internal static HttpRequestMessage Get(Uri uri, string sessionId, string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);

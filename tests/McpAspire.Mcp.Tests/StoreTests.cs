@@ -86,6 +86,24 @@ public sealed class StoreTests
         Assert.Equal([2L, 3L], await reading);
     }
 
+    [Fact]
+    public async Task Event_store_drops_the_oldest_finished_streams_of_a_session_beyond_the_cap()
+    {
+        var store = new InMemoryMcpEventStore(Options.Create(new McpEndpointOptions { MaxStreamsPerSession = 3 }));
+        await store.AppendAsync("s", "open", "x"u8.ToArray(), null, CancellationToken.None); // never completed
+        for (var i = 1; i <= 4; i++)
+        {
+            await store.AppendAsync("s", $"r{i}", "x"u8.ToArray(), null, CancellationToken.None);
+            await store.CompleteAsync("s", $"r{i}", CancellationToken.None);
+        }
+
+        Assert.True(await store.ExistsAsync("s", "open", CancellationToken.None));
+        Assert.False(await store.ExistsAsync("s", "r1", CancellationToken.None));
+        Assert.False(await store.ExistsAsync("s", "r2", CancellationToken.None));
+        Assert.True(await store.ExistsAsync("s", "r3", CancellationToken.None));
+        Assert.True(await store.ExistsAsync("s", "r4", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("abc", "1", 1)]
     [InlineData("Zx-_9", "req.with.dots:and:colons", 42)]

@@ -6,7 +6,12 @@ using McpAspire.Mcp.Tests.Infrastructure;
 
 namespace McpAspire.Mcp.Tests;
 
+/// <summary>Listeners are process-wide, so this class runs alone.</summary>
+[CollectionDefinition(nameof(TelemetryCollection), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
 /// <summary>Spans and the duration histogram follow the OpenTelemetry MCP conventions; _meta traceparent is the parent.</summary>
+[Collection(nameof(TelemetryCollection))]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -52,7 +57,7 @@ public sealed class TelemetryTests
         Activity span;
         lock (spans)
         {
-            span = Assert.Single(spans, s => s.OperationName == "tools/call echo");
+            span = Assert.Single(spans, s => s.OperationName == "tools/call echo" && s.TraceId == traceId);
         }
         Assert.Equal(ActivityKind.Server, span.Kind);
         Assert.Equal(traceId, span.TraceId);

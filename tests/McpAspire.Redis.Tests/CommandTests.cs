@@ -173,6 +173,9 @@ public sealed class CommandTests(ServerFixture fixture)
         Assert.Equal("xy", (string?)first);
         var second = await db.ScriptEvaluateAsync(script, [key], ["p", "q"]);
         Assert.Equal("pq", (string?)second);
+        // The server forgets its scripts (SCRIPT FLUSH, a restart): the cached SHA1 gets NOSCRIPT and EVAL takes over.
+        Assert.Equal("OK", (string?)await db.ExecuteAsync("SCRIPT", "FLUSH"));
+        Assert.Equal("rs", (string?)await db.ScriptEvaluateAsync(script, [key], ["r", "s"]));
         var array = await db.ScriptEvaluateAsync("return {1, 'two', {3}}");
         var items = (RedisResult[])array!;
         Assert.Equal(3, items.Length);
@@ -237,6 +240,28 @@ public sealed class CommandTests(ServerFixture fixture)
         }
         Assert.Equal(120, seen.Count);
         Assert.All(seen, k => Assert.StartsWith(prefix, k, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Large_replies_spanning_many_socket_reads_arrive_whole(RedisServerKind kind)
+    {
+        var db = fixture.Db(kind);
+        var key = Keys.New("big");
+        var values = Enumerable.Range(0, 100_000).Select(i => (RedisValue)$"item-{i}").ToArray();
+        foreach (var chunk in values.Chunk(10_000))
+        {
+            await db.ListRightPushAsync(key, chunk);
+        }
+        var all = await db.ListRangeAsync(key);
+        Assert.Equal(values.Length, all.Length);
+        Assert.Equal("item-0", (string?)all[0]);
+        Assert.Equal("item-99999", (string?)all[^1]);
+        var blob = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(blob);
+        await db.StringSetAsync(key + ":blob", blob);
+        Assert.Equal(blob, (byte[]?)await db.StringGetAsync(key + ":blob"));
+        await db.KeyDeleteAsync([key, key + ":blob"]);
     }
 
     [Theory]

@@ -48,6 +48,22 @@ public sealed class ToolHostClientTests
     }
 
     [Fact]
+    public async Task Health_reports_the_mcp_endpoint_with_its_live_sessions()
+    {
+        await using var server = await ToolHostServer.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = server.McpUri, TransportMode = HttpTransportMode.StreamableHttp }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" }, cancellationToken: cts.Token);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative), cts.Token));
+        var mcp = health.RootElement.GetProperty("checks").GetProperty("mcp");
+        Assert.Equal("Healthy", mcp.GetProperty("status").GetString());
+        Assert.Equal("1", mcp.GetProperty("data").GetProperty("liveSessions").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_profile_fails_at_start_up_with_a_clear_message()
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => ToolHostServer.StartAsync(new Dictionary<string, string?> { ["ToolHost:Profile"] = "everything" }));

@@ -10,6 +10,9 @@ public sealed class TestTools
     [McpServerTool(Name = "echo"), Description("Echoes the message.")]
     public static string Echo(string message) => message;
 
+    [McpServerTool(Name = "routed"), Description("Has an argument mirrored into the Mcp-Param-Region header (SEP-2243).")]
+    public static string Routed([McpHeader("Region")] string region, string query) => $"{region}:{query}";
+
     [McpServerTool(Name = "progress"), Description("Reports progress twice, then returns 'done'.")]
     public static async Task<string> Progress(McpServer server, RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
     {

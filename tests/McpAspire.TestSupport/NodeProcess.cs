@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using McpAspire.TestSupport;
 
-namespace McpAspire.ToolHost.Tests;
+namespace McpAspire.TestSupport;
 
 /// <summary>Runs Node 22 from tests/node with a deadline; the process is killed by PID if it overruns.</summary>
-internal static class NodeProcess
+public static class NodeProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 

@@ -1,0 +1,6 @@
+namespace McpAspire.Hosting.Eventing;
+
+/// <summary>Marker for lifecycle events.</summary>
+public interface IDistributedApplicationEvent
+{
+}

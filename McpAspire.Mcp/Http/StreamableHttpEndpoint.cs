@@ -495,14 +495,12 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         {
             wrote = await session.Transport.HandlePostRequestAsync(message, body ?? context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }
-<<<<<<< HEAD
         catch (McpSessionStoreUnavailableException) when (sessionId.Length == 0)
         {
             // The record could not be stored: no replica could continue this session, so it does not exist.
             context.Response.Headers.Remove(McpHttpHeaders.SessionId);
-            await _live.RemoveAsync(session.Id).ConfigureAwait(false);
             throw;
-=======
+        }
         finally
         {
             // A session whose initialize never got recorded (rejected by the SDK, store down) must not linger here.
@@ -510,7 +508,6 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             {
                 await _live.RemoveAsync(session.Id).ConfigureAwait(false);
             }
->>>>>>> main
         }
         if (!wrote)
         {
@@ -539,11 +536,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             OnSessionInitialized = async (initParams, ct) =>
             {
                 await RecordSessionAsync(sessionId, userId, initParams, ct).ConfigureAwait(false);
-<<<<<<< HEAD
-                StartUnsolicitedRecorder(session!);
-=======
                 session!.Recorded = true;
->>>>>>> main
+                StartUnsolicitedRecorder(session);
             },
         };
         session = new McpLiveSession(sessionId, userId, transport, _timeProvider);

@@ -8,11 +8,12 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
+    new McpAspire.Bench.Scenarios.SessionStoreScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest", "session-store"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -93,13 +93,21 @@ public sealed class ExecutableLifecycleTests
     {
         var builder = SmallApp.CreateBuilder("--AppHost:StopTimeoutSeconds=1");
         // The shell ignores TERM and keeps spawning sleeps (each of which TERM does end): only SIGKILL stops the group.
-        builder.AddExecutable("stubborn", "/bin/sh", ".", "-c", "trap '' TERM; while true; do sleep 0.2; done");
+        builder.AddExecutable("stubborn", "/bin/sh", ".", "-c", "trap '' TERM; echo ready; while true; do sleep 0.2; done");
         var app = builder.Build();
         int pid;
         try
         {
             await app.StartAsync();
             pid = (await app.ResourceNotifications.WaitForResourceHealthyAsync("stubborn", SmallApp.Timeout())).Replicas[0].Pid!.Value;
+            // Only once the trap is set does the shell ignore TERM.
+            await foreach (var line in app.ResourceLogs.GetBuffer("stubborn").WatchAsync(SmallApp.Timeout()))
+            {
+                if (line.Text == "ready")
+                {
+                    break;
+                }
+            }
         }
         finally
         {

@@ -131,11 +131,20 @@ public sealed class ExecutableLifecycleTests
         using var http = new HttpClient { BaseAddress = app.ResourceServiceUrl };
         http.DefaultRequestHeaders.Add(ResourceServiceHost.ApiKeyHeader, app.ResourceServiceApiKey);
 
+        // A dashboard watching /resources/watch sees the restart as new `resources` events.
+        using var watch = await http.GetAsync("/resources/watch", HttpCompletionOption.ResponseHeadersRead, ct);
+        using var events = new StreamReader(await watch.Content.ReadAsStreamAsync(ct));
+        Assert.Contains($"\"pid\":{first}", await ReadEventDataAsync(events, ct), StringComparison.Ordinal);
+
         using (var restart = await http.PostAsync("/resources/sleeper/commands/restart", null, ct))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, restart.StatusCode);
         }
         var restarted = await app.ResourceNotifications.WaitForResourceAsync("sleeper", s => s.Replicas[0].Pid is { } p && p != first && s.State == ResourceState.Running, ct);
+        var newPid = $"\"pid\":{restarted.Replicas[0].Pid}";
+        while (!(await ReadEventDataAsync(events, ct)).Contains(newPid, StringComparison.Ordinal))
+        {
+        }
         Assert.Empty(await ProcessTable.WaitForExitAsync([first], TimeSpan.FromSeconds(5)));
 
         using (var stop = await http.PostAsync("/resources/sleeper/commands/stop", null, ct))
@@ -153,6 +162,15 @@ public sealed class ExecutableLifecycleTests
         }
         var again = await app.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", ct);
         Assert.True(ProcessTable.IsAlive(again.Replicas[0].Pid!.Value));
+    }
+
+    private static async Task<string> ReadEventDataAsync(StreamReader reader, CancellationToken ct)
+    {
+        Assert.Equal("event: resources", await reader.ReadLineAsync(ct));
+        var data = await reader.ReadLineAsync(ct);
+        Assert.StartsWith("data: [", data, StringComparison.Ordinal);
+        Assert.Equal("", await reader.ReadLineAsync(ct));
+        return data!;
     }
 
     private static int ProcessGroupOf(int pid)

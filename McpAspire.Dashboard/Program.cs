@@ -1,6 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using McpAspire.Dashboard;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+var app = DashboardWebApplication.Build(DashboardWebApplication.CreateBuilder(args));
+await app.RunAsync();

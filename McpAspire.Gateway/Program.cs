@@ -1,9 +1,7 @@
-using McpAspire.Gateway.Diagnostics;
+using McpAspire.Gateway;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapEnvironmentContractEndpoints();
+var app = GatewayApp.Build(args);
 app.Run();
+
+/// <summary>Entry point, visible to tests and the AppHost.</summary>
+public partial class Program;

@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using McpAspire.StateService;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = StateServiceApp.Build(args);
 app.Run();
+
+/// <summary>Entry point, visible to tests and the AppHost's typed project reference.</summary>
+public partial class Program;

@@ -1,6 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using McpAspire.ToolHost.Hosting;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = ToolHostApp.Build(args);
 app.Run();

@@ -4,7 +4,12 @@ using McpAspire.Bench.Scenarios;
 // Scenarios register here as their issues land; each prints JSON lines (see BenchResult).
 IScenario[] scenarios =
 [
-    new AppHostStartScenario(),
+    new McpAspire.Bench.Scenarios.AppHostStartScenario(),
+    new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
+    new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
+    new McpAspire.Bench.Scenarios.RedisClientScenario(),
+    new McpAspire.Bench.Scenarios.StateTouchScenario(),
+    new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
 ];
 
 string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];

@@ -141,7 +141,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private ProcessStartInfo RedisStartInfo()
     {
         var psi = new ProcessStartInfo(RedisServerPath());
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", Password, "--save", "", "--daemonize", "no", "--protected-mode", "yes" })
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", Password, "--save", "", "--daemonize", "no", "--protected-mode", "yes", "--enable-debug-command", "local" })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -163,7 +163,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private ProcessStartInfo GarnetStartInfo()
     {
         var psi = new ProcessStartInfo("dotnet");
-        foreach (var arg in new[] { GarnetDllPath(), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--auth", "Password", "--password", Password, "--lua", "-m", "256m", "-i", "16m", "--quiet" })
+        foreach (var arg in new[] { GarnetDllPath(), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--auth", "Password", "--password", Password, "--lua", "-m", "256m", "-i", "16m", "--logger-level", "Error" })
         {
             psi.ArgumentList.Add(arg);
         }

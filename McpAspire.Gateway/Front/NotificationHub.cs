@@ -1,0 +1,311 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpAspire.Gateway.Catalog;
+using McpAspire.Gateway.Downstream;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpAspire.Gateway.Front;
+
+/// <summary>
+/// Fans notifications out to the gateway's clients on this replica: list-changed when the merged catalog changes
+/// (fan-in from every downstream), <c>resources/updated</c> to the sessions and listen streams subscribed to the URI,
+/// and downstream log messages to 2025 sessions that asked for that level. 2025-era sessions are tracked as they make
+/// requests (their server object delivers to the session's GET stream and event log); 2026 clients are reached through
+/// their <c>subscriptions/listen</c> streams.
+/// </summary>
+public sealed partial class NotificationHub : IDisposable
+{
+    private readonly DownstreamManager _downstreams;
+    private readonly ILogger<NotificationHub> _logger;
+    private readonly ConditionalWeakTable<McpServer, SessionState> _sessions = new();
+    private readonly Lock _listenersLock = new();
+    private readonly List<Listener> _listeners = [];
+
+    /// <summary>Creates the hub and listens to the downstream manager.</summary>
+    public NotificationHub(DownstreamManager downstreams, ILogger<NotificationHub> logger)
+    {
+        _downstreams = downstreams;
+        _logger = logger;
+        downstreams.CatalogChanged += OnCatalogChanged;
+        downstreams.NotificationReceived += OnDownstreamNotificationAsync;
+    }
+
+    private sealed class SessionState
+    {
+        public HashSet<string> Resources { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed record Listener(McpServer Server, RequestId Id, SubscriptionsListenNotifications Granted);
+
+    /// <summary>Remembers a 2025-era session's server (no-op for stateless requests).</summary>
+    public void Track(McpServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (server.SessionId is not null)
+        {
+            _sessions.GetOrAdd(server, static _ => new SessionState());
+        }
+    }
+
+    /// <summary>Records a 2025 resource subscription of a session.</summary>
+    public void Subscribe(McpServer server, string uri)
+    {
+        var state = _sessions.GetOrAdd(server, static _ => new SessionState());
+        lock (state)
+        {
+            state.Resources.Add(uri);
+        }
+    }
+
+    /// <summary>Drops a 2025 resource subscription.</summary>
+    public void Unsubscribe(McpServer server, string uri)
+    {
+        if (_sessions.TryGetValue(server, out var state))
+        {
+            lock (state)
+            {
+                state.Resources.Remove(uri);
+            }
+        }
+    }
+
+    /// <summary>True when any session or listener on this replica wants updates of <paramref name="uri"/>.</summary>
+    public bool IsSubscribed(string uri)
+    {
+        foreach (var (_, state) in _sessions)
+        {
+            lock (state)
+            {
+                if (state.Resources.Contains(uri))
+                {
+                    return true;
+                }
+            }
+        }
+        lock (_listenersLock)
+        {
+            return _listeners.Any(l => l.Granted.ResourceSubscriptions?.Contains(uri) == true);
+        }
+    }
+
+    /// <summary>
+    /// Serves one 2026 <c>subscriptions/listen</c> stream: acknowledges what the gateway honours, then delivers matching
+    /// notifications until the client goes away.
+    /// </summary>
+    public async ValueTask<EmptyResult> ListenAsync(RequestContext<SubscriptionsListenRequestParams> request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wanted = request.Params?.Notifications ?? new SubscriptionsListenNotifications();
+        var granted = new SubscriptionsListenNotifications
+        {
+            ToolsListChanged = wanted.ToolsListChanged == true ? true : null,
+            PromptsListChanged = wanted.PromptsListChanged == true ? true : null,
+            ResourcesListChanged = wanted.ResourcesListChanged == true ? true : null,
+            ResourceSubscriptions = wanted.ResourceSubscriptions is { Count: > 0 } uris ? [.. uris] : null,
+        };
+        var listener = new Listener(request.Server, request.JsonRpcRequest.Id, granted);
+        await SendTaggedAsync(listener, NotificationMethods.SubscriptionsAcknowledgedNotification,
+            new JsonObject { ["notifications"] = JsonSerializer.SerializeToNode(granted, McpJsonUtilities.DefaultOptions) }, cancellationToken).ConfigureAwait(false);
+        lock (_listenersLock)
+        {
+            _listeners.Add(listener);
+        }
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            lock (_listenersLock)
+            {
+                _listeners.Remove(listener);
+            }
+        }
+        return new EmptyResult();
+    }
+
+    /// <summary>Open listen streams on this replica.</summary>
+    public int ListenerCount
+    {
+        get
+        {
+            lock (_listenersLock)
+            {
+                return _listeners.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _downstreams.CatalogChanged -= OnCatalogChanged;
+        _downstreams.NotificationReceived -= OnDownstreamNotificationAsync;
+    }
+
+    private void OnCatalogChanged(CatalogSnapshot previous, CatalogSnapshot next)
+    {
+        var methods = new List<string>(3);
+        if (!SameNames(previous.Tools.Select(t => t.Name), next.Tools.Select(t => t.Name)) || !ReferenceEqualsAll(previous.Tools, next.Tools))
+        {
+            methods.Add(NotificationMethods.ToolListChangedNotification);
+        }
+        if (!SameNames(previous.Prompts.Select(p => p.Name), next.Prompts.Select(p => p.Name)))
+        {
+            methods.Add(NotificationMethods.PromptListChangedNotification);
+        }
+        if (!SameNames(previous.Resources.Select(r => r.Uri), next.Resources.Select(r => r.Uri))
+            || !SameNames(previous.ResourceTemplates.Select(r => r.UriTemplate), next.ResourceTemplates.Select(r => r.UriTemplate)))
+        {
+            methods.Add(NotificationMethods.ResourceListChangedNotification);
+        }
+        if (methods.Count > 0)
+        {
+            _ = Task.Run(() => BroadcastListChangedAsync(methods));
+        }
+    }
+
+    private async Task BroadcastListChangedAsync(List<string> methods)
+    {
+        foreach (var method in methods)
+        {
+            foreach (var (server, _) in _sessions)
+            {
+                await SendSafelyAsync(server, method, null).ConfigureAwait(false);
+            }
+            Listener[] listeners;
+            lock (_listenersLock)
+            {
+                listeners = [.. _listeners];
+            }
+            foreach (var listener in listeners)
+            {
+                var wanted = method switch
+                {
+                    NotificationMethods.ToolListChangedNotification => listener.Granted.ToolsListChanged,
+                    NotificationMethods.PromptListChangedNotification => listener.Granted.PromptsListChanged,
+                    _ => listener.Granted.ResourcesListChanged,
+                };
+                if (wanted == true)
+                {
+                    await SendTaggedSafelyAsync(listener, method, new JsonObject()).ConfigureAwait(false);
+                }
+            }
+        }
+        LogListChanged(_logger, string.Join(", ", methods));
+    }
+
+    private async ValueTask OnDownstreamNotificationAsync(DownstreamConnection connection, JsonRpcNotification notification)
+    {
+        if (notification.Method == NotificationMethods.ResourceUpdatedNotification)
+        {
+            var uri = notification.Params?["uri"]?.GetValue<string>();
+            if (uri is null)
+            {
+                return;
+            }
+            foreach (var (server, state) in _sessions)
+            {
+                bool subscribed;
+                lock (state)
+                {
+                    subscribed = state.Resources.Contains(uri);
+                }
+                if (subscribed)
+                {
+                    await SendSafelyAsync(server, notification.Method, notification.Params?.DeepClone()).ConfigureAwait(false);
+                }
+            }
+            Listener[] listeners;
+            lock (_listenersLock)
+            {
+                listeners = [.. _listeners.Where(l => l.Granted.ResourceSubscriptions?.Contains(uri) == true)];
+            }
+            foreach (var listener in listeners)
+            {
+                await SendTaggedSafelyAsync(listener, notification.Method, (notification.Params?.DeepClone() as JsonObject) ?? new JsonObject { ["uri"] = uri }).ConfigureAwait(false);
+            }
+        }
+        else if (notification.Method == "notifications/message")
+        {
+            var level = notification.Params?["level"]?.GetValue<string>();
+            foreach (var (server, _) in _sessions)
+            {
+#pragma warning disable MCP9005 // logging is deprecated in 2026-07-28 but is how 2025-era sessions ask for log messages
+                var threshold = server.LoggingLevel;
+#pragma warning restore MCP9005
+                if (threshold is not null && LevelRank(level) >= LevelRank(threshold.Value.ToString().ToLowerInvariant()))
+                {
+                    var forwarded = notification.Params?.DeepClone() as JsonObject ?? [];
+                    // Say which downstream spoke: the client sees one server.
+                    forwarded["logger"] = connection.Name + (forwarded["logger"] is { } l ? "/" + l.GetValue<string>() : "");
+                    await SendSafelyAsync(server, notification.Method, forwarded).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task SendSafelyAsync(McpServer server, string method, JsonNode? parameters)
+    {
+        try
+        {
+            await server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or IOException or OperationCanceledException or McpException)
+        {
+            // The session ended on this replica; forget it.
+            _sessions.Remove(server);
+        }
+    }
+
+    private Task SendTaggedAsync(Listener listener, string method, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var meta = parameters["_meta"] as JsonObject ?? [];
+        meta[MetaKeys.SubscriptionId] = JsonValue.Create(listener.Id.ToString());
+        parameters["_meta"] = meta;
+        return listener.Server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, cancellationToken);
+    }
+
+    private async Task SendTaggedSafelyAsync(Listener listener, string method, JsonObject parameters)
+    {
+        try
+        {
+            await SendTaggedAsync(listener, method, parameters, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or IOException or OperationCanceledException or McpException)
+        {
+            lock (_listenersLock)
+            {
+                _listeners.Remove(listener);
+            }
+        }
+    }
+
+    private static int LevelRank(string? level) => level switch
+    {
+        "debug" => 0,
+        "info" => 1,
+        "notice" => 2,
+        "warning" => 3,
+        "error" => 4,
+        "critical" => 5,
+        "alert" => 6,
+        "emergency" => 7,
+        _ => 1,
+    };
+
+    private static bool SameNames(IEnumerable<string> a, IEnumerable<string> b) => a.SequenceEqual(b, StringComparer.Ordinal);
+
+    private static bool ReferenceEqualsAll<T>(IReadOnlyList<T> a, IReadOnlyList<T> b) where T : class =>
+        a.Count == b.Count && a.Zip(b).All(p => JsonSerializer.Serialize(p.First, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(T)))
+            == JsonSerializer.Serialize(p.Second, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(T))));
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Catalog changed; notified clients: {Methods}")]
+    private static partial void LogListChanged(ILogger logger, string methods);
+}

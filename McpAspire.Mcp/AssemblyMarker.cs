@@ -1,6 +1,0 @@
-namespace McpAspire.Mcp;
-
-/// <summary>Marker for the assembly; the real API arrives with its issue.</summary>
-internal static class AssemblyMarker
-{
-}

@@ -1,0 +1,194 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using McpAspire.Redis;
+using McpAspire.StateService.Client;
+using McpAspire.StateService.Options;
+using McpAspire.StateService.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.StateService.Storage;
+
+/// <summary>Sessions: create, get (sliding), touch, delete, list and count per principal, attribute merge, expiry sweep.</summary>
+public sealed class SessionStore
+{
+    private readonly IConnectionMultiplexer _redis;
+    private readonly StateKeys _keys;
+    private readonly StateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly StateMetrics _metrics;
+
+    /// <summary>Creates the store.</summary>
+    public SessionStore(IConnectionMultiplexer redis, StateKeys keys, IOptions<StateOptions> options, TimeProvider time, StateMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _redis = redis;
+        _keys = keys;
+        _options = options.Value;
+        _time = time;
+        _metrics = metrics;
+    }
+
+    private IDatabase Db => _redis.GetDatabase();
+
+    internal long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>A new session id: 32 random bytes, base64url (43 visible ASCII characters).</summary>
+    public static string NewSessionId()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>The standard key triple of a session-scoped script.</summary>
+    internal RedisKey[] SessionKeys(string sid) => [_keys.Session(sid), _keys.Clients(sid), _keys.Events(sid)];
+
+    /// <summary>The standard argument head of a session-scoped script.</summary>
+    internal List<RedisValue> SessionArgs(string principal, string sid, int extra) =>
+        new(3 + extra) { principal, NowMs, _keys.ClientPrefix(sid) };
+
+    /// <summary>Creates a session owned by <paramref name="principal"/>.</summary>
+    public async Task<SessionRecord> CreateAsync(string principal, CreateSessionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ttl = request.IdleTtlSeconds is { } s ? TimeSpan.FromSeconds(s) : _options.SessionIdleTtl;
+        var now = NowMs;
+        var absolute = request.AbsoluteLifetimeSeconds is { } life ? now + (life * 1000) : 0;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var sid = NewSessionId();
+            var args = new List<RedisValue>(6 + ((request.Attributes?.Count ?? 0) * 2))
+            {
+                principal, now, (long)ttl.TotalMilliseconds, absolute, sid,
+            };
+            foreach (var (k, v) in request.Attributes ?? new Dictionary<string, string>())
+            {
+                args.Add(k);
+                args.Add(v);
+            }
+            var created = (long)await Db.ScriptEvaluateAsync(StateScripts.CreateSession,
+                [_keys.Session(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
+                [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (created == 1)
+            {
+                return new SessionRecord(sid, principal, RedisReplies.Time(now), RedisReplies.Time(now), (long)ttl.TotalSeconds,
+                    absolute > 0 ? RedisReplies.Time(absolute) : null, request.Attributes ?? new Dictionary<string, string>());
+            }
+        }
+        // 256 random bits colliding three times means the generator is broken; say so instead of looping.
+        throw new InvalidOperationException("Could not allocate a unique session id.");
+    }
+
+    /// <summary>Reads a session and slides its idle TTL; null when missing, expired or another principal's.</summary>
+    public async Task<SessionRecord?> GetAsync(string principal, string sid, CancellationToken cancellationToken)
+    {
+        _metrics.Got();
+        var result = await Db.ScriptEvaluateAsync(StateScripts.GetSession, SessionKeys(sid),
+            [.. SessionArgs(principal, sid, 0)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.IsNull ? null : ToRecord(sid, RedisReplies.ToHash(result));
+    }
+
+    /// <summary>Slides the idle TTL in one round trip; false when not found.</summary>
+    public async Task<bool> TouchAsync(string principal, string sid, CancellationToken cancellationToken)
+    {
+        var result = await Db.ScriptEvaluateAsync(StateScripts.TouchSession, SessionKeys(sid),
+            [.. SessionArgs(principal, sid, 0)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return !result.IsNull;
+    }
+
+    /// <summary>Merges attributes (null value removes); returns the updated session or null when not found.</summary>
+    public async Task<SessionRecord?> MergeAttributesAsync(string principal, string sid, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var args = SessionArgs(principal, sid, changes.Count * 2);
+        foreach (var (k, v) in changes)
+        {
+            args.Add(k);
+            args.Add(v is null ? "-" : "=" + v);
+        }
+        var result = await Db.ScriptEvaluateAsync(StateScripts.MergeAttributes, SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.IsNull ? null : ToRecord(sid, RedisReplies.ToHash(result));
+    }
+
+    /// <summary>Deletes a session and everything under it; false when not found.</summary>
+    public async Task<bool> DeleteAsync(string principal, string sid, CancellationToken cancellationToken)
+    {
+        var deleted = (long)await Db.ScriptEvaluateAsync(StateScripts.DeleteSession,
+            [_keys.Session(sid), _keys.Clients(sid), _keys.Events(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
+            [principal, NowMs, _keys.ClientPrefix(sid), sid], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return deleted == 1;
+    }
+
+    /// <summary>One page of the principal's sessions, oldest first; the cursor is an opaque offset.</summary>
+    public async Task<SessionPage> ListAsync(string principal, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        _metrics.Listed();
+        var offset = ParseCursor(cursor);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.ListSessions, [_keys.PrincipalIndex(principal)],
+            [offset, limit, _keys.Prefix + ":{", "}:session", NowMs], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+        var scanned = (long)result[0];
+        var flat = (RedisResult[])result[1]!;
+        var items = new List<SessionRecord>(flat.Length / 2);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            items.Add(ToRecord((string)flat[i]!, RedisReplies.ToHash(flat[i + 1])));
+        }
+        var next = scanned == limit ? (offset + scanned).ToString(CultureInfo.InvariantCulture) : null;
+        return new SessionPage(items, next);
+    }
+
+    /// <summary>Live sessions of the principal.</summary>
+    public async Task<long> CountAsync(string principal, CancellationToken cancellationToken) =>
+        (long)await Db.ScriptEvaluateAsync(StateScripts.CountSessions, [_keys.PrincipalIndex(principal)],
+            [_keys.Prefix + ":{", "}:session"], cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Live sessions of every principal (index size; exact after a sweep).</summary>
+    public async Task<long> CountAllAsync(CancellationToken cancellationToken) =>
+        await Db.SortedSetLengthAsync(_keys.SessionIndex, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Walks the session index in batches and removes sessions that are gone; returns their ids (each announced by
+    /// exactly one replica).
+    /// </summary>
+    public async Task<List<string>> SweepAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        long offset = 0;
+        while (true)
+        {
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.SweepSessions, [_keys.SessionIndex, _keys.SessionOwners],
+                [offset, batchSize, _keys.Prefix + ":{", _keys.PrincipalIndexPrefix, NowMs], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+            var scanned = (long)result[0];
+            var gone = (RedisResult[])result[1]!;
+            foreach (var sid in gone)
+            {
+                removed.Add((string)sid!);
+            }
+            if (scanned < batchSize)
+            {
+                return removed;
+            }
+            // Removed entries shift the ranks after them down.
+            offset += scanned - gone.Length;
+        }
+    }
+
+    private static long ParseCursor(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? 0
+        : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset
+        : throw new ArgumentException("The cursor is not one this service returned.", nameof(cursor));
+
+    internal static SessionRecord ToRecord(string sid, Dictionary<string, string> h)
+    {
+        var x = RedisReplies.Long(h, "x");
+        return new SessionRecord(
+            sid,
+            h.GetValueOrDefault("p", ""),
+            RedisReplies.Time(RedisReplies.Long(h, "c")),
+            RedisReplies.Time(RedisReplies.Long(h, "a")),
+            RedisReplies.Long(h, "t") / 1000,
+            x > 0 ? RedisReplies.Time(x) : null,
+            RedisReplies.Prefixed(h, "@"));
+    }
+}

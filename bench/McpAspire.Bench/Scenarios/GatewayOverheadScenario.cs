@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using McpAspire.Gateway;
+using McpAspire.ToolHost.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpAspire.Bench.Scenarios;
+
+/// <summary>
+/// <c>gateway-overhead</c>: stateless (2026-07-28) <c>tools/call</c> of the tool host's echo through the gateway vs
+/// directly to the tool host, 64 concurrent callers, in one run; then <c>tools/list</c> answered from the gateway's
+/// catalog. Tool host, gateway and load generator share this process (and the machine's two cores).
+/// </summary>
+public sealed class GatewayOverheadScenario : IScenario
+{
+    private const string Name_ = "gateway-overhead";
+    private const int Callers = 64;
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    public string Name => Name_;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+        var duration = TimeSpan.FromSeconds(seconds);
+        var toolHost = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Logging.ClearProviders());
+        await toolHost.StartAsync(cancellationToken);
+        var toolHostUri = Address(toolHost);
+        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Logging.ClearProviders();
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Gateway:Servers:toolhost:Url"] = new Uri(toolHostUri, "mcp").ToString(),
+                ["Gateway:PrefixMode"] = "Never",
+            });
+        });
+        await gateway.StartAsync(cancellationToken);
+        var gatewayUri = Address(gateway);
+        long errors = 0;
+        try
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+            using var http = new HttpClient(handler);
+            await WaitForCatalogAsync(http, gatewayUri, cancellationToken);
+
+            var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
+            var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
+
+            var direct = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var through = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var listing = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), list, "tools/list", null, ct), cancellationToken);
+
+            BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
+            BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
+            BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
+            BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
+            BenchResult.Report(Name_, "tools_list_from_catalog_per_s", listing.PerSecond, "lists/s");
+            BenchResult.Report(Name_, "tools_list_from_catalog_p99", listing.P99Ms, "ms");
+            errors = direct.Errors + through.Errors + listing.Errors;
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+            await gateway.DisposeAsync();
+            await toolHost.StopAsync(CancellationToken.None);
+            await toolHost.DisposeAsync();
+        }
+        BenchResult.ReportFooter(Name_, errors);
+        return 0;
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+
+    private static async Task SendAsync(HttpClient http, Uri uri, byte[] body, string method, string? name, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = s_json;
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.TryAddWithoutValidation("Mcp-Method", method);
+        if (name is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Name", name);
+        }
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || !text.Contains("\"result\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{method} answered {(int)response.StatusCode}: {text}");
+        }
+    }
+
+    private static async Task WaitForCatalogAsync(HttpClient http, Uri gateway, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await http.GetStringAsync(new Uri(gateway, "stats"), ct)).Contains("\"status\":\"connected\"", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The gateway did not connect to the tool host.");
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+}

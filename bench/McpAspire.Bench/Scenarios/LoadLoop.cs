@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace McpAspire.Bench.Scenarios;
+
+/// <summary>Runs an operation from N concurrent callers for a fixed time and reports throughput, latency and errors.</summary>
+public static class LoadLoop
+{
+    /// <summary>What a run measured.</summary>
+    public sealed record Result(long Operations, long Errors, double Seconds, double P50Ms, double P99Ms)
+    {
+        public double PerSecond => Operations / Seconds;
+    }
+
+    /// <summary>Warms up briefly, then runs <paramref name="operation"/> from <paramref name="callers"/> loops for <paramref name="duration"/>.</summary>
+    public static async Task<Result> RunAsync(int callers, TimeSpan duration, Func<int, CancellationToken, Task> operation, CancellationToken cancellationToken)
+    {
+        await RunCoreAsync(callers, TimeSpan.FromSeconds(1), operation, null, cancellationToken).ConfigureAwait(false);
+        var latencies = new List<double>[callers];
+        for (var i = 0; i < callers; i++)
+        {
+            latencies[i] = new List<double>(100_000);
+        }
+        var (ops, errors, seconds) = await RunCoreAsync(callers, duration, operation, latencies, cancellationToken).ConfigureAwait(false);
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(ops, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    private static async Task<(long Ops, long Errors, double Seconds)> RunCoreAsync(int callers, TimeSpan duration, Func<int, CancellationToken, Task> operation, List<double>[]? latencies, CancellationToken cancellationToken)
+    {
+        long ops = 0, errors = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sw = Stopwatch.StartNew();
+        stop.CancelAfter(duration);
+        var workers = Enumerable.Range(0, callers).Select(i => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    await operation(i, CancellationToken.None).ConfigureAwait(false);
+                    Interlocked.Increment(ref ops);
+                    latencies?[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }, CancellationToken.None)).ToArray();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return (ops, errors, sw.Elapsed.TotalSeconds);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using McpAspire.ToolHost.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpAspire.Bench.Scenarios;
+
+/// <summary>
+/// <c>toolhost-call</c>: tools/call of <c>echo</c> against the tool host (in-process, real Kestrel on loopback) from N
+/// concurrent clients, as 2026-07-28 stateless requests and as 2025-11-25 session requests, side by side with a plain
+/// HTTP POST endpoint on the same server that echoes a JSON-RPC-shaped body (the HTTP floor, reported as baseline).
+/// Arguments: <c>--clients 64 --seconds 10 --warmup 3</c>.
+/// </summary>
+public sealed class ToolHostCallScenario : IScenario
+{
+    private const string Scenario = "toolhost-call";
+
+    public string Name => Scenario;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var clients = IntArg(args, "--clients", 64);
+        var seconds = IntArg(args, "--seconds", 10);
+        var warmup = IntArg(args, "--warmup", 3);
+
+        var app = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.ClearProviders();
+        });
+        app.MapPost("/plain-echo", static async (HttpContext context) =>
+        {
+            // The floor: read the body, answer a JSON-RPC-shaped result, no MCP at all.
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"bench\"}]},\"len\":" + body.Length.ToString(CultureInfo.InvariantCulture) + "}", context.RequestAborted);
+        });
+        await app.StartAsync(cancellationToken);
+        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        long errors = 0;
+        try
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+            using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+            var plain = await MeasureAsync("plain-http", http, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => PlainRequest()), cancellationToken);
+            var stateless = await MeasureAsync("stateless-2026", http, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest()), cancellationToken);
+            var session = await MeasureAsync("session-2025", http, clients, warmup, seconds, async ct =>
+            {
+                var sessionId = await InitializeAsync(http, ct);
+                return () => SessionRequest(sessionId);
+            }, cancellationToken);
+            errors = plain.Errors + stateless.Errors + session.Errors;
+
+            BenchResult.Report(Scenario, "plain_http_calls_per_sec", plain.PerSecond, "calls/s");
+            BenchResult.Report(Scenario, "plain_http_cpu_per_call", plain.CpuMicrosPerCall, "us");
+            foreach (var (label, m) in new[] { ("stateless_2026", stateless), ("session_2025", session) })
+            {
+                BenchResult.Report(Scenario, $"{label}_calls_per_sec", m.PerSecond, "calls/s", plain.PerSecond);
+                BenchResult.Report(Scenario, $"{label}_p50", m.P50Ms, "ms", plain.P50Ms);
+                BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
+                BenchResult.Report(Scenario, $"{label}_cpu_per_call", m.CpuMicrosPerCall, "us", plain.CpuMicrosPerCall);
+            }
+            BenchResult.Report(Scenario, "clients", clients, "count");
+            Console.Error.WriteLine("note: messages_send + messages_receive round trips are not measured yet: the agent tools (Redis-backed mailboxes) are not in the tool host.");
+            BenchResult.Report(Scenario, "seconds_per_mode", seconds, "s");
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+        BenchResult.ReportFooter(Scenario, errors);
+        return errors == 0 ? 0 : 1;
+    }
+
+    private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMicrosPerCall);
+
+    private static async Task<Measurement> MeasureAsync(string label, HttpClient http, int clients, int warmupSeconds, int seconds, Func<CancellationToken, Task<Func<HttpRequestMessage>>> prepare, CancellationToken cancellationToken)
+    {
+        var factories = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => prepare(cancellationToken)));
+        long errors = 0;
+        var measuring = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var latencies = new List<long>[clients];
+        var workers = new Task[clients];
+        for (var i = 0; i < clients; i++)
+        {
+            var index = i;
+            latencies[i] = new List<long>(64 * 1024);
+            workers[i] = Task.Run(async () =>
+            {
+                var mine = latencies[index];
+                while (!stop.IsCancellationRequested)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        using var request = factories[index]();
+                        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, stop.Token);
+                        var body = await response.Content.ReadAsStringAsync(stop.Token);
+                        if (response.StatusCode != HttpStatusCode.OK || !body.Contains("\"text\":\"bench\"", StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref errors);
+                            continue;
+                        }
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref errors);
+                        continue;
+                    }
+                    if (Volatile.Read(ref measuring) == 1)
+                    {
+                        mine.Add(Stopwatch.GetTimestamp() - started);
+                    }
+                }
+            }, CancellationToken.None);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(warmupSeconds), cancellationToken);
+        var errorsAtStart = Interlocked.Read(ref errors);
+        Volatile.Write(ref measuring, 1);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var window = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+        Volatile.Write(ref measuring, 0);
+        window.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
+        // CPU per call (client and server together, both in this process) is robust to other load on the machine.
+        var result = new Measurement(all.Length / window.Elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), Interlocked.Read(ref errors) - errorsAtStart,
+            all.Length == 0 ? 0 : cpu.TotalMicroseconds / all.Length);
+        Console.Error.WriteLine($"{label}: {result.PerSecond:F0} calls/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, cpu {result.CpuMicrosPerCall:F0} us/call, errors {result.Errors}");
+        return result;
+    }
+
+    private static readonly byte[] s_stateless = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
+    private static readonly byte[] s_session = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}""");
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    private static HttpRequestMessage Post(string path, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = s_json;
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        return request;
+    }
+
+    private static HttpRequestMessage PlainRequest() => Post("/plain-echo", s_session);
+
+    private static HttpRequestMessage StatelessRequest()
+    {
+        var request = Post("/mcp", s_stateless);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.TryAddWithoutValidation("Mcp-Method", "tools/call");
+        request.Headers.TryAddWithoutValidation("Mcp-Name", "echo");
+        return request;
+    }
+
+    private static HttpRequestMessage SessionRequest(string sessionId)
+    {
+        var request = Post("/mcp", s_session);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
+        request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        return request;
+    }
+
+    private static async Task<string> InitializeAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var init = Post("/mcp", Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"""));
+        using var response = await http.SendAsync(init, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var sessionId = response.Headers.GetValues("Mcp-Session-Id").First();
+        using var initialized = Post("/mcp", Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""));
+        initialized.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        initialized.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
+        using var ack = await http.SendAsync(initialized, cancellationToken);
+        ack.EnsureSuccessStatusCode();
+        return sessionId;
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+    }
+}

@@ -4,9 +4,10 @@ using McpAspire.Bench;
 IScenario[] scenarios =
 [
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
+    new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "apphost-start", "dashboard-ingest"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -4,7 +4,8 @@ namespace McpAspire.ToolHost.Storage;
 /// Lua scripts: each multi-key update is one atomic script and one round trip. Written for Redis 7 and Garnet (Lua 5.1
 /// semantics, <c>unpack</c> resolved for 5.4, no cjson: mailbox entries are <c>expiresMs|seq|json</c> strings). Keys are
 /// built from the prefix in ARGV[1] (see <see cref="ToolHostKeys"/>), which keeps one script per operation but assumes a
-/// single Redis node (no cluster slots), like the state service.
+/// single Redis node (no cluster slots), like the state service. Mailbox changes are published from inside the scripts
+/// (saves a round trip per send and receive; PUBLISH in scripts works on Redis 7 and Garnet 2.2.8).
 /// </summary>
 internal static class AgentScripts
 {
@@ -213,6 +214,7 @@ internal static class AgentScripts
           end
           out[#out + 1] = seq
           out[#out + 1] = id
+          redis.call('PUBLISH', p .. 'events', 'mailbox:' .. id)
         end
         redis.call('HINCRBY', p .. 'stats', 'sent', #chosen)
         out[#out + 1] = '|'
@@ -234,7 +236,10 @@ internal static class AgentScripts
           local x = expiresOf(e)
           if x and x > now then out[#out + 1] = e else expired = expired + 1 end
         end
-        if #out > 0 then redis.call('HINCRBY', p .. 'stats', 'delivered', #out) end
+        if #out > 0 then
+          redis.call('HINCRBY', p .. 'stats', 'delivered', #out)
+          redis.call('PUBLISH', p .. 'events', 'mailbox:' .. ARGV[2])
+        end
         if expired > 0 then redis.call('HINCRBY', p .. 'stats', 'expired', expired) end
         return out
         """;

@@ -158,22 +158,13 @@ internal sealed class AgentStore
         {
             skipped.Add((string)result[i]!);
         }
-        foreach (var delivery in deliveries)
-        {
-            await PublishAsync("mailbox:" + delivery.AgentId, cancellationToken).ConfigureAwait(false);
-        }
         return new SendResult(deliveries, skipped, DateTimeOffset.FromUnixTimeMilliseconds(expires));
     }
 
     public async Task<IReadOnlyList<AgentMessage>> ReceiveAsync(string id, int max, CancellationToken cancellationToken)
     {
         var result = await Db.ScriptEvaluateAsync(AgentScripts.Receive, null, [Keys.Prefix, id, Now, max], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var messages = Decode(id, result);
-        if (messages.Count > 0)
-        {
-            await PublishAsync("mailbox:" + id, cancellationToken).ConfigureAwait(false);
-        }
-        return messages;
+        return Decode(id, result);
     }
 
     public async Task<IReadOnlyList<AgentMessage>> ReplayAsync(string id, long afterSeq, int max, CancellationToken cancellationToken)

@@ -18,7 +18,8 @@ namespace McpAspire.Bench.Scenarios;
 /// <c>toolhost-messages</c>: agent message round trips (<c>messages_send</c> to an agent, then <c>messages_receive</c> of
 /// it) through the C# SDK client (2026-07-28 stateless requests) against the tool host in-process on a real
 /// redis-server, from concurrent callers, each its own agent. The baseline is the same two tools/call per round trip
-/// to the trivial <c>echo</c> tool, so the ratio is the cost of the coordination logic and Redis on top of MCP.
+/// to the trivial <c>echo</c> tool, so the ratio is the cost of the coordination logic and Redis on top of MCP; and the
+/// same round trip on the agent store directly (Redis scripts only, no MCP).
 /// Args: [seconds=8] [callers=32].
 /// </summary>
 public sealed class ToolHostMessagesScenario : IScenario
@@ -71,8 +72,8 @@ public sealed class ToolHostMessagesScenario : IScenario
             {
                 var sent = await clients[i].CallToolAsync("messages_send", sendArgs[i], cancellationToken: ct).ConfigureAwait(false);
                 var received = await clients[i].CallToolAsync("messages_receive", receiveArgs[i], cancellationToken: ct).ConfigureAwait(false);
-                if (sent.IsError == true || received.IsError == true || received.StructuredContent is null
-                    || JsonSerializer.SerializeToElement(received.StructuredContent).GetProperty("count").GetInt32() != 1)
+                if (sent.IsError == true || received.IsError == true
+                    || received.Content is not [TextContentBlock text] || !text.Text.Contains("\"count\":1,", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException("round trip failed");
                 }
@@ -88,7 +89,21 @@ public sealed class ToolHostMessagesScenario : IScenario
                 }
             }, cancellationToken);
 
-            errors = messages.Errors + echo.Errors;
+            // The same round trip straight on the agent store (scripts on Redis, no MCP): what Redis and the scripts cost.
+            var store = app.Services.GetRequiredService<McpAspire.ToolHost.Storage.AgentStore>();
+            var payload = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["n"] = 1 });
+            var direct = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
+            {
+                await store.SendAsync("direct", $"bench-{i}", null, "bench.ping", payload, 60, ct).ConfigureAwait(false);
+                if ((await store.ReceiveAsync($"bench-{i}", 1, ct).ConfigureAwait(false)).Count != 1)
+                {
+                    throw new InvalidOperationException("store round trip failed");
+                }
+            }, cancellationToken);
+
+            errors = messages.Errors + echo.Errors + direct.Errors;
+            BenchResult.Report(Scenario, "store_round_trips_per_second", direct.PerSecond, "ops/s");
+            BenchResult.Report(Scenario, "store_round_trip_p99", direct.P99Ms, "ms");
             BenchResult.Report(Scenario, "round_trips_per_second", messages.PerSecond, "ops/s", echo.PerSecond);
             BenchResult.Report(Scenario, "round_trip_p50", messages.P50Ms, "ms", echo.P50Ms);
             BenchResult.Report(Scenario, "round_trip_p99", messages.P99Ms, "ms", echo.P99Ms);

@@ -48,6 +48,11 @@ public static class AgentCoordination
             .WithTools<SharedStateTools>(json)
             .WithResources<AgentResources>()
             .WithPrompts<AgentPrompts>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+            {
+                ToolArgumentValidator.Validate(request);
+                return next(request, cancellationToken);
+            }))
             // 2025 sessions: resources/subscribe. (The conformance profile, added later, replaces these two handlers with its own.)
             .WithSubscribeToResourcesHandler((context, _) =>
             {

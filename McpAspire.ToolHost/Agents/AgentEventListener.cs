@@ -15,6 +15,8 @@ internal sealed partial class AgentEventListener : BackgroundService
     private readonly ResourceNotifier _notifier;
     private readonly ToolHostKeys _keys;
     private readonly ILogger<AgentEventListener> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _subscribed;
 
     public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, IOptions<AgentOptions> options, ILogger<AgentEventListener> logger)
     {
@@ -25,17 +27,36 @@ internal sealed partial class AgentEventListener : BackgroundService
         _logger = logger;
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribe before the app takes requests, so the first changes are not missed; if Redis is not reachable yet,
+        // ExecuteAsync keeps trying in the background and start-up goes on.
+        _redis.ConnectionRestored += (_, _) => _signals.SignalAll();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await SubscribeAsync(timeout.Token).ConfigureAwait(false);
+            _subscribed = true;
+        }
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogSubscribeFailed(_logger, ex);
+        }
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var channel = RedisChannel.Literal(_keys.Events);
-        // A reconnect may lose change messages: wake every waiter so it looks at its mailbox again.
-        _redis.ConnectionRestored += (_, _) => _signals.SignalAll();
-        while (!stoppingToken.IsCancellationRequested)
+        while (!_subscribed && !stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await _redis.GetSubscriber().SubscribeAsync(channel, (_, message) => OnChange((string?)message, stoppingToken), cancellationToken: stoppingToken).ConfigureAwait(false);
-                return;
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+                await SubscribeAsync(stoppingToken).ConfigureAwait(false);
+                _subscribed = true;
+                // Changes made while unsubscribed were not heard: let every waiter look again.
+                _signals.SignalAll();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -44,13 +65,16 @@ internal sealed partial class AgentEventListener : BackgroundService
             catch (RedisException ex)
             {
                 LogSubscribeFailed(_logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
+    private Task SubscribeAsync(CancellationToken cancellationToken) =>
+        _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.Events), (_, message) => OnChange((string?)message, _stopping.Token), cancellationToken: cancellationToken);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
             await _redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(_keys.Events), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -60,6 +84,12 @@ internal sealed partial class AgentEventListener : BackgroundService
             // Redis is gone; nothing to undo.
         }
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     private void OnChange(string? message, CancellationToken cancellationToken)

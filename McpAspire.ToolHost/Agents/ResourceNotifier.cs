@@ -36,6 +36,11 @@ internal sealed class ResourceNotifier
         var requested = context.Params?.Notifications?.ResourceSubscriptions ?? [];
         var granted = requested.Where(IsOurs).Distinct(StringComparer.Ordinal).ToList();
         var listener = new Listener(context.Server, subscriptionId);
+        // Listen first, then acknowledge: a change right after the client sees the ack must not be missed.
+        foreach (var uri in granted)
+        {
+            Add(uri, listener);
+        }
         // The SDK's ack type has no _meta, so the tagged params are built as JSON.
         var ack = (JsonObject)JsonSerializer.SerializeToNode(
             new SubscriptionsAcknowledgedNotificationParams
@@ -45,13 +50,9 @@ internal sealed class ResourceNotifier
             },
             McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(SubscriptionsAcknowledgedNotificationParams)))!;
         ack["_meta"] = Tag(subscriptionId);
-        await context.Server.SendNotificationAsync(NotificationMethods.SubscriptionsAcknowledgedNotification, ack, McpJsonUtilities.DefaultOptions, cancellationToken).ConfigureAwait(false);
-        foreach (var uri in granted)
-        {
-            Add(uri, listener);
-        }
         try
         {
+            await context.Server.SendNotificationAsync(NotificationMethods.SubscriptionsAcknowledgedNotification, ack, McpJsonUtilities.DefaultOptions, cancellationToken).ConfigureAwait(false);
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

@@ -380,23 +380,27 @@ public abstract class AgentToolsTests
     }
 
     [Fact]
-    public async Task Missing_required_arguments_and_wrong_types_are_rejected()
+    public async Task Missing_unknown_and_mistyped_arguments_are_invalid_params()
     {
         using var cts = Timeout();
         await using var server = await ToolHostServer.StartAsync(Settings(NewPrefix()));
         await using var client = await AgentClient.ConnectAsync(server, cancellationToken: cts.Token);
-        foreach (var args in new Dictionary<string, object?>[] { new() { ["to"] = "a" }, new() { ["type"] = "t", ["payload"] = 1, ["to"] = "a", ["ttlSeconds"] = "soon" } })
+        (string Tool, Dictionary<string, object?> Args, string Expected)[] cases =
+        [
+            ("messages_send", new() { ["to"] = "a", ["payload"] = 1 }, "required argument 'type' is missing"),
+            ("messages_send", new() { ["to"] = "a", ["type"] = "t" }, "required argument 'payload' is missing"),
+            ("messages_send", new() { ["to"] = "a", ["type"] = "t", ["payload"] = 1, ["ttlSeconds"] = "soon" }, "argument 'ttlSeconds' must be integer"),
+            ("messages_send", new() { ["to"] = "a", ["type"] = "t", ["payload"] = 1, ["broadcast"] = "yes" }, "argument 'broadcast' must be boolean"),
+            ("messages_receive", new() { ["agentID"] = "a" }, "required argument 'agentId' is missing"),
+            ("messages_receive", new() { ["agentId"] = "a", ["extra"] = 1 }, "unknown argument 'extra'"),
+            ("agents_register", new() { ["name"] = "n", ["capabilities"] = "x" }, "argument 'capabilities' must be array"),
+            ("agents_register", new() { ["name"] = 5 }, "argument 'name' must be string"),
+        ];
+        foreach (var (tool, args, expected) in cases)
         {
-            // Either a protocol error (-32602) or a tool error; never a success or a hang.
-            try
-            {
-                var result = await client.Client.CallToolAsync("messages_send", args, cancellationToken: cts.Token);
-                Assert.True(result.IsError, "a call with missing or mistyped arguments must fail");
-            }
-            catch (McpProtocolException ex)
-            {
-                Assert.Equal(McpErrorCode.InvalidParams, ex.ErrorCode);
-            }
+            var ex = await Assert.ThrowsAsync<McpProtocolException>(() => client.Client.CallToolAsync(tool, args, cancellationToken: cts.Token).AsTask());
+            Assert.Equal(McpErrorCode.InvalidParams, ex.ErrorCode);
+            Assert.True(ex.Message.Contains(expected, StringComparison.Ordinal), $"{tool}: expected '{expected}' in '{ex.Message}'");
         }
     }
 

@@ -136,6 +136,10 @@ public abstract class AgentToolsTests
         // Receiving makes room again; nothing was lost.
         Assert.Equal([1, 2], (await client.ReceiveAsync("a", cancellationToken: cts.Token)).Select(m => m.GetProperty("payload").GetInt32()));
         await client.CallAsync("messages_send", new { to = "a", type = "t", payload = 3 }, cts.Token);
+        // Broadcast delivers where there is room and reports the full mailbox it skipped.
+        var broadcast = await client.CallAsync("messages_send", new { capability = "x", broadcast = true, type = "all", payload = 0 }, cts.Token);
+        Assert.Equal("a", Assert.Single(broadcast.GetProperty("deliveries").EnumerateArray()).GetProperty("agentId").GetString());
+        Assert.Equal("b", Assert.Single(broadcast.GetProperty("skippedFull").EnumerateArray()).GetString());
         var stats = await client.CallAsync("agents_stats", cancellationToken: cts.Token);
         Assert.Equal(2, stats.GetProperty("sendsRejectedFull").GetInt64());
     }

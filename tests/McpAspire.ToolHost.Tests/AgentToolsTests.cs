@@ -322,6 +322,28 @@ public abstract class AgentToolsTests
     }
 
     [Fact]
+    public async Task Two_replicas_on_one_redis_share_agents_wake_waiters_and_notify_each_other()
+    {
+        using var cts = Timeout();
+        var settings = Settings(NewPrefix());
+        await using var replicaA = await ToolHostServer.StartAsync(settings);
+        await using var replicaB = await ToolHostServer.StartAsync(settings);
+        await using var onA = await AgentClient.ConnectAsync(replicaA, "2025-11-25", cts.Token);
+        await using var onB = await AgentClient.ConnectAsync(replicaB, cancellationToken: cts.Token);
+        await onA.RegisterAsync("x1", ["x"], cancellationToken: cts.Token);
+
+        var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscription = await onA.Client.SubscribeToResourceAsync("mailbox://x1", (n, _) => { updated.TrySetResult(n.Uri); return default; }, cancellationToken: cts.Token);
+        var waiting = onA.ReceiveAsync("x1", wait: 20, cancellationToken: cts.Token);
+        await Task.Delay(300, cts.Token);
+        // The send goes through replica B; the waiter and the subscriber are on replica A.
+        await onB.CallAsync("messages_send", new { capability = "x", type = "cross", payload = "hi" }, cts.Token);
+
+        Assert.Equal("cross", Assert.Single(await waiting).GetProperty("type").GetString());
+        Assert.Equal("mailbox://x1", await updated.Task.WaitAsync(cts.Token));
+    }
+
+    [Fact]
     public async Task State_survives_a_tool_host_restart_on_the_same_redis()
     {
         using var cts = Timeout();

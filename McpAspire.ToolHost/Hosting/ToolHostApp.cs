@@ -41,6 +41,7 @@ public static class ToolHostApp
             server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
         });
         mcp.WithTools<EchoTool>();
+        McpAspire.ToolHost.Agents.AgentCoordination.Add(builder, mcp);
         if (string.Equals(profile, ToolHostOptions.ConformanceProfile, StringComparison.Ordinal))
         {
             ConformanceProfile.Add(mcp);

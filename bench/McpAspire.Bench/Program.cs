@@ -10,9 +10,10 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
+    new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "apphost-start", "dashboard-ingest"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

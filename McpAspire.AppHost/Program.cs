@@ -19,6 +19,10 @@ builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReference(redis)
     .WithReference(stateService)
     .WithReference(toolHost)
+    // Downstream MCP servers: the tool host, found by service discovery, plus whatever mcp-servers.json lists
+    // (the mcpServers format IDE assistants use; the gateway reloads it while running).
+    .WithEnvironment("Gateway__Servers__toolhost__Url", "https+http://toolhost/mcp")
+    .WithEnvironment("Gateway__ServersFile", "../McpAspire.AppHost/mcp-servers.json")
     .WaitFor(stateService)
     .WaitFor(toolHost);
 

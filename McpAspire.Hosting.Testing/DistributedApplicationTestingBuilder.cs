@@ -30,7 +30,8 @@ public static class DistributedApplicationTestingBuilder
             OnCreating = (_, configuration) =>
             {
                 configuration["AppHost:RandomizePorts"] = "true";
-                configuration["AppHost:DisableDashboard"] = "true";
+                // Off unless the test asks for it (--AppHost:DisableDashboard=false), as Aspire's testing builder does.
+                configuration["AppHost:DisableDashboard"] ??= "true";
                 configuration["AppHost:EchoConsole"] = "false";
             },
             OnBuilding = b =>

@@ -20,7 +20,10 @@ public static class StateServiceApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults();
-        builder.AddRedisClient("redis");
+        var state = builder.Configuration.GetSection(StateOptions.SectionName).Get<StateOptions>() ?? new StateOptions();
+        // Ordinary requests are bounded by the Redis command timeout (no per-request timer on the hot path): a command
+        // slower than State:DefaultRequestTimeout fails and the request gets 503.
+        builder.AddRedisClient("redis", redis => redis.AsyncTimeout = (int)state.DefaultRequestTimeout.TotalMilliseconds);
 
         builder.Services.AddOptions<StateOptions>().Bind(builder.Configuration.GetSection(StateOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StateOptions>, StateOptionsValidator>();
@@ -45,13 +48,13 @@ public static class StateServiceApp
         builder.Services.AddExceptionHandler<StateExceptionHandler>();
         builder.Services.AddOpenApi();
 
-        var state = builder.Configuration.GetSection(StateOptions.SectionName).Get<StateOptions>() ?? new StateOptions();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = state.MaxRequestBodyBytes);
-        builder.Services.AddRequestTimeouts(o =>
+        // Only multi-step endpoints (listing, cleanup, sweep) carry a request timeout of their own.
+        builder.Services.AddRequestTimeouts(o => o.AddPolicy(StateTimeouts.Long, new RequestTimeoutPolicy
         {
-            o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = state.DefaultRequestTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable };
-            o.AddPolicy(StateTimeouts.Long, state.LongRequestTimeout);
-        });
+            Timeout = state.LongRequestTimeout,
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+        }));
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -34,6 +34,7 @@ internal sealed class Orchestrator : IAsyncDisposable
     private bool _stopped;
     private readonly Stopwatch _sinceStart = new();
     private int _readyCount;
+    private int _settledCount;
 
     public Orchestrator(DistributedApplicationModel model, AppHostSettings settings, IDistributedApplicationEventing eventing,
         ResourceNotificationService notifications, ResourceLoggerService logs, TimeProvider time)
@@ -99,7 +100,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         var color = 0;
         foreach (var resource in runnable)
         {
-            var runner = new ResourceRunner(resource, _notifications, _logs, _settings.StopTimeout, OnFirstHealthyAsync);
+            var runner = new ResourceRunner(resource, _notifications, _logs, _settings.StopTimeout, OnFirstHealthyAsync, OnSettled);
             var replicas = ReplicaCount(resource);
             var isDashboard = ReferenceEquals(resource, dashboard);
             Func<int, string, CancellationToken, Task<ProcessSpec>>? spec = resource switch
@@ -164,14 +165,21 @@ internal sealed class Orchestrator : IAsyncDisposable
         }
     }
 
+    private void OnSettled(IResource resource)
+    {
+        // Once every resource is healthy or has clearly failed, print the table (it says which failed).
+        if (Interlocked.Increment(ref _settledCount) == _runners.Count)
+        {
+            _echo.Info(StartupTable.Render(_notifications.Snapshots, _sinceStart.Elapsed));
+        }
+    }
+
     private async Task OnFirstHealthyAsync(IResource resource)
     {
         await _eventing.PublishAsync(new ResourceReadyEvent(resource)).ConfigureAwait(false);
         if (Interlocked.Increment(ref _readyCount) == _runners.Count)
         {
-            var elapsed = _sinceStart.Elapsed;
-            _echo.Info(StartupTable.Render(_notifications.Snapshots, elapsed));
-            await _eventing.PublishAsync(new AllResourcesReadyEvent(_model.Resources, elapsed)).ConfigureAwait(false);
+            await _eventing.PublishAsync(new AllResourcesReadyEvent(_model.Resources, _sinceStart.Elapsed)).ConfigureAwait(false);
         }
     }
 

@@ -38,11 +38,16 @@ internal sealed class RedisLaunchPlanner
         var cwd = persistence?.DataDirectory ?? Path.GetTempPath();
         if (redisServer is not null)
         {
-            List<string> args = ["--port", portText, "--bind", "127.0.0.1", "--requirepass", password, "--protected-mode", "yes", "--daemonize", "no", "--save", ""];
-            args.AddRange(persistence is not null
-                ? ["--dir", persistence.DataDirectory, "--appendonly", "yes", "--appendfsync", "everysec"]
-                : ["--appendonly", "no"]);
-            return new ProcessSpec(redisServer, args, cwd, new Dictionary<string, string>());
+            // The configuration, password included, goes in on stdin ("redis-server -"), so `ps` never shows the password.
+            var config = new System.Text.StringBuilder()
+                .Append("port ").Append(portText).Append('\n')
+                .Append("bind 127.0.0.1\n")
+                .Append("requirepass ").Append(Quote(password)).Append('\n')
+                .Append("protected-mode yes\ndaemonize no\nsave \"\"\n");
+            config.Append(persistence is not null
+                ? $"dir {Quote(persistence.DataDirectory)}\nappendonly yes\nappendfsync everysec\n"
+                : "appendonly no\n");
+            return new ProcessSpec(redisServer, ["-"], cwd, new Dictionary<string, string>()) { StandardInput = config.ToString() };
         }
 
         var garnet = FindGarnet() ?? await RestoreToolsAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException(
@@ -62,6 +67,10 @@ internal sealed class RedisLaunchPlanner
             BeforeStop = persistence is null ? null : ct => Health.RedisPing.SendAsync("127.0.0.1", port, password, "COMMITAOF", TimeSpan.FromSeconds(3), ct),
         };
     }
+
+    /// <summary>A redis.conf string value: double-quoted, with backslashes and quotes escaped.</summary>
+    internal static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>GarnetServer.dll of the newest restored garnet-server tool, or null.</summary>
     public static string? FindGarnet()

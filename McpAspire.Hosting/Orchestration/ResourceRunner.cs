@@ -21,7 +21,9 @@ internal sealed class ResourceRunner
     private readonly TimeSpan _grace;
     private readonly Lock _publishLock = new();
     private readonly Func<IResource, Task>? _onFirstHealthy;
-    private ReplicaFrontProxy? _proxy;
+    private readonly Action<IResource>? _onSettled;
+    private readonly List<ReplicaFrontProxy> _proxies = [];
+    private bool _settled;
     private Task _run = Task.CompletedTask;
     private string? _error;
     private bool _everHealthy;
@@ -32,8 +34,10 @@ internal sealed class ResourceRunner
     private HealthStatus _probeOnlyHealth = HealthStatus.Unknown;
     private ResourceState _probeOnlyState = ResourceState.Waiting;
 
-    public ResourceRunner(IResource resource, ResourceNotificationService notifications, ResourceLoggerService logs, TimeSpan grace, Func<IResource, Task>? onFirstHealthy)
+    public ResourceRunner(IResource resource, ResourceNotificationService notifications, ResourceLoggerService logs, TimeSpan grace,
+        Func<IResource, Task>? onFirstHealthy, Action<IResource>? onSettled = null)
     {
+        _onSettled = onSettled;
         _resource = resource;
         _notifications = notifications;
         _logs = logs.GetBuffer(resource.Name);
@@ -86,7 +90,7 @@ internal sealed class ResourceRunner
     /// <summary>Opens the front port for a replicated endpoint.</summary>
     public void StartProxy(int frontPort, int[] targetPorts)
     {
-        _proxy = new ReplicaFrontProxy(frontPort, () => _replicas.Select((r, i) => new ProxyTarget(targetPorts[i], r.Snapshot.Health == HealthStatus.Healthy && r.Snapshot.Pid is not null)).ToList());
+        _proxies.Add(new ReplicaFrontProxy(frontPort, () => _replicas.Select((r, i) => new ProxyTarget(targetPorts[i], r.Snapshot.Health == HealthStatus.Healthy && r.Snapshot.Pid is not null)).ToList()));
     }
 
     /// <summary>Starts waiting and then running in the background.</summary>
@@ -168,6 +172,7 @@ internal sealed class ResourceRunner
     {
         ResourceSnapshot snapshot;
         bool becameHealthy;
+        bool settled;
         lock (_publishLock)
         {
             snapshot = BuildSnapshot();
@@ -177,11 +182,18 @@ internal sealed class ResourceRunner
                 _everHealthy = true;
                 snapshot = snapshot with { EverHealthy = true };
             }
+            // Settled: healthy, or clearly not going to be (failed to start, crash-looping) — for the start-up table.
+            settled = !_settled && (becameHealthy || snapshot.State == ResourceState.FailedToStart || snapshot.CrashLooping);
+            _settled |= settled;
             _notifications.PublishUpdate(snapshot);
         }
         if (becameHealthy && _onFirstHealthy is { } callback)
         {
             _ = callback(_resource);
+        }
+        if (settled)
+        {
+            _onSettled?.Invoke(_resource);
         }
     }
 
@@ -259,11 +271,11 @@ internal sealed class ResourceRunner
         catch (TimeoutException)
         {
         }
-        if (_proxy is not null)
+        foreach (var proxy in _proxies)
         {
-            await _proxy.DisposeAsync().ConfigureAwait(false);
-            _proxy = null;
+            await proxy.DisposeAsync().ConfigureAwait(false);
         }
+        _proxies.Clear();
         if (_probeOnly is not null)
         {
             _probeOnlyState = ResourceState.Exited;

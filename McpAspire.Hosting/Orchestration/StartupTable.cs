@@ -25,7 +25,16 @@ internal static class StartupTable
         var w5 = W(r => r.Item5);
         var sb = new StringBuilder();
         sb.AppendLine();
-        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"All {snapshots.Count} resources healthy in {elapsed.TotalSeconds:0.0} s:").AppendLine();
+        var healthy = snapshots.Count(s => s.Health == HealthStatus.Healthy);
+        if (healthy == snapshots.Count)
+        {
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"All {snapshots.Count} resources healthy in {elapsed.TotalSeconds:0.0} s:").AppendLine();
+        }
+        else
+        {
+            var failed = string.Join(", ", snapshots.Where(s => s.Health != HealthStatus.Healthy).Select(s => s.Name));
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{healthy} of {snapshots.Count} resources healthy after {elapsed.TotalSeconds:0.0} s; not healthy: {failed} (see their output above):").AppendLine();
+        }
         void Row(string a, string b, string c, string d, string e, string f) =>
             sb.Append("  ").Append(a.PadRight(w1)).Append("  ").Append(b.PadRight(w2)).Append("  ").Append(c.PadRight(w3)).Append("  ")
               .Append(d.PadRight(w4)).Append("  ").Append(e.PadRight(w5)).Append("  ").Append(f).AppendLine();
@@ -33,6 +42,10 @@ internal static class StartupTable
         foreach (var r in rows)
         {
             Row(r.Name, r.Type, r.State, r.Health, r.Replicas, r.Urls);
+        }
+        foreach (var s in snapshots.Where(s => s.Error is not null))
+        {
+            sb.Append("  ").Append(s.Name).Append(": ").Append(s.Error).AppendLine();
         }
         sb.Append("Press Ctrl+C to stop.");
         return sb.ToString();

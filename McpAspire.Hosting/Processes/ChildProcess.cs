@@ -98,7 +98,12 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             watchdog?.Track(child.Pid);
         }
-        // stdin stays open but unused: closing it would end services that read stdin (stdio servers).
+        if (spec.StandardInput is { } input)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+        // Otherwise stdin stays open but unused: closing it would end services that read stdin (stdio servers).
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;

@@ -8,4 +8,7 @@ internal sealed record ProcessSpec(
     IReadOnlyDictionary<string, string> Environment)
 {
     public Func<CancellationToken, Task>? BeforeStop { get; init; }
+
+    /// <summary>Text written to the process's standard input right after start, which is then closed (e.g. a config with a secret).</summary>
+    public string? StandardInput { get; init; }
 }

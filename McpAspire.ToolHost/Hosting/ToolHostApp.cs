@@ -41,6 +41,7 @@ public static class ToolHostApp
             server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
         });
         mcp.WithTools<EchoTool>();
+        McpAspire.ToolHost.Agents.AgentCoordination.Add(builder, mcp);
         if (string.Equals(builder.Configuration[$"{ToolHostOptions.SectionName}:SessionStore"], ToolHostOptions.StateSessionStore, StringComparison.Ordinal))
         {
             // Replicas behind one address share 2025-era sessions and their event streams through the state service.

@@ -11,9 +11,10 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.SessionStoreScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
+    new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "gateway-overhead", "apphost-start", "dashboard-ingest", "session-store"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "apphost-start", "dashboard-ingest", "session-store"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

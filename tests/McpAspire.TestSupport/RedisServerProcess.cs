@@ -169,7 +169,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
         if (DataDirectory is not null)
         {
-            foreach (var arg in new[] { "--aof", "--device-type", "RandomAccess", "--checkpointdir", DataDirectory, "--logdir", DataDirectory, "--recover" })
+            foreach (var arg in new[] { "--aof", "--device-type", "RandomAccess", "--checkpointdir", DataDirectory, "--recover" })
             {
                 psi.ArgumentList.Add(arg);
             }

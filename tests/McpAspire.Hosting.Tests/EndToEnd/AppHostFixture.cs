@@ -26,17 +26,25 @@ public sealed class AppHostFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(cts.Token);
         App = await builder.BuildAsync(cts.Token);
+        // Subscribe before starting (the first MoveNextAsync registers the watcher), so no transition is missed.
+        var watcher = App.ResourceNotifications.WatchAsync(_watchStop.Token).GetAsyncEnumerator(_watchStop.Token);
+        Assert.True(await watcher.MoveNextAsync());
+        FirstSeen.TryAdd((watcher.Current.Name, watcher.Current.State), DateTimeOffset.UtcNow);
         _watch = Task.Run(async () =>
         {
             try
             {
-                await foreach (var s in App.ResourceNotifications.WatchAsync(_watchStop.Token))
+                while (await watcher.MoveNextAsync())
                 {
-                    FirstSeen.TryAdd((s.Name, s.State), DateTimeOffset.UtcNow);
+                    FirstSeen.TryAdd((watcher.Current.Name, watcher.Current.State), DateTimeOffset.UtcNow);
                 }
             }
             catch (OperationCanceledException)
             {
+            }
+            finally
+            {
+                await watcher.DisposeAsync();
             }
         });
         await App.StartAsync(cts.Token);

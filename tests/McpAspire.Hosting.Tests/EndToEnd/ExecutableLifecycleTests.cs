@@ -93,13 +93,21 @@ public sealed class ExecutableLifecycleTests
     {
         var builder = SmallApp.CreateBuilder("--AppHost:StopTimeoutSeconds=1");
         // The shell ignores TERM and keeps spawning sleeps (each of which TERM does end): only SIGKILL stops the group.
-        builder.AddExecutable("stubborn", "/bin/sh", ".", "-c", "trap '' TERM; while true; do sleep 0.2; done");
+        builder.AddExecutable("stubborn", "/bin/sh", ".", "-c", "trap '' TERM; echo ready; while true; do sleep 0.2; done");
         var app = builder.Build();
         int pid;
         try
         {
             await app.StartAsync();
             pid = (await app.ResourceNotifications.WaitForResourceHealthyAsync("stubborn", SmallApp.Timeout())).Replicas[0].Pid!.Value;
+            // Only once the trap is set does the shell ignore TERM.
+            await foreach (var line in app.ResourceLogs.GetBuffer("stubborn").WatchAsync(SmallApp.Timeout()))
+            {
+                if (line.Text == "ready")
+                {
+                    break;
+                }
+            }
         }
         finally
         {
@@ -123,11 +131,20 @@ public sealed class ExecutableLifecycleTests
         using var http = new HttpClient { BaseAddress = app.ResourceServiceUrl };
         http.DefaultRequestHeaders.Add(ResourceServiceHost.ApiKeyHeader, app.ResourceServiceApiKey);
 
+        // A dashboard watching /resources/watch sees the restart as new `resources` events.
+        using var watch = await http.GetAsync("/resources/watch", HttpCompletionOption.ResponseHeadersRead, ct);
+        using var events = new StreamReader(await watch.Content.ReadAsStreamAsync(ct));
+        Assert.Contains($"\"pid\":{first}", await ReadEventDataAsync(events, ct), StringComparison.Ordinal);
+
         using (var restart = await http.PostAsync("/resources/sleeper/commands/restart", null, ct))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, restart.StatusCode);
         }
         var restarted = await app.ResourceNotifications.WaitForResourceAsync("sleeper", s => s.Replicas[0].Pid is { } p && p != first && s.State == ResourceState.Running, ct);
+        var newPid = $"\"pid\":{restarted.Replicas[0].Pid}";
+        while (!(await ReadEventDataAsync(events, ct)).Contains(newPid, StringComparison.Ordinal))
+        {
+        }
         Assert.Empty(await ProcessTable.WaitForExitAsync([first], TimeSpan.FromSeconds(5)));
 
         using (var stop = await http.PostAsync("/resources/sleeper/commands/stop", null, ct))
@@ -145,6 +162,15 @@ public sealed class ExecutableLifecycleTests
         }
         var again = await app.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", ct);
         Assert.True(ProcessTable.IsAlive(again.Replicas[0].Pid!.Value));
+    }
+
+    private static async Task<string> ReadEventDataAsync(StreamReader reader, CancellationToken ct)
+    {
+        Assert.Equal("event: resources", await reader.ReadLineAsync(ct));
+        var data = await reader.ReadLineAsync(ct);
+        Assert.StartsWith("data: [", data, StringComparison.Ordinal);
+        Assert.Equal("", await reader.ReadLineAsync(ct));
+        return data!;
     }
 
     private static int ProcessGroupOf(int pid)

@@ -21,7 +21,8 @@ public sealed class RedisResourceTests
             RedisServerProcess.GarnetDllPath();
         }
         var dataDir = Directory.CreateTempSubdirectory("mcpaspire-redis-data-").FullName;
-        const string Password = "PersistMe1234567890abc";
+        // Space, quote and backslash: the password must survive redis.conf quoting and the command line alike.
+        const string Password = "Persist me\"1234\\567890";
         try
         {
             var value = Guid.NewGuid().ToString("N");
@@ -31,6 +32,11 @@ public sealed class RedisResourceTests
                 Assert.Equal("OK", await RespProbe.SendAsync(host, port, Password, "SET", "mcpaspire:test", value));
                 var pid = first.ResourceNotifications.GetSnapshot("cache").Replicas[0].Pid!.Value;
                 Assert.Contains(kind == RedisServerKind.Garnet ? "GarnetServer.dll" : "redis-server", ProcessTable.CommandLine(pid), StringComparison.Ordinal);
+                if (kind == RedisServerKind.RedisServer)
+                {
+                    // redis-server gets its configuration on stdin: the password is not visible in `ps`.
+                    Assert.DoesNotContain("Persist", ProcessTable.CommandLine(pid), StringComparison.Ordinal);
+                }
             }
             await using var second = await StartAsync(kind, dataDir, Password);
             var (host2, port2, _) = RedisPing.ParseConnectionString((await second.GetConnectionStringAsync("cache"))!);

@@ -185,6 +185,24 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public void The_start_up_table_lists_urls_and_says_which_resources_failed()
+    {
+        var ok = new ResourceSnapshot
+        {
+            Name = "gateway", Type = "Project", State = ResourceState.Running, Health = HealthStatus.Healthy,
+            Endpoints = [new ResourceUrl("http", "http://localhost:7080")],
+        };
+        var failed = new ResourceSnapshot { Name = "redis", Type = "Redis", State = ResourceState.FailedToStart, Health = HealthStatus.Unhealthy, Error = "no server" };
+        var allGood = StartupTable.Render([ok], TimeSpan.FromSeconds(1.2));
+        Assert.Contains("All 1 resources healthy in 1.2 s", allGood, StringComparison.Ordinal);
+        Assert.Contains("http://localhost:7080", allGood, StringComparison.Ordinal);
+        var someBad = StartupTable.Render([ok, failed], TimeSpan.FromSeconds(3));
+        Assert.Contains("1 of 2 resources healthy after 3.0 s; not healthy: redis", someBad, StringComparison.Ordinal);
+        Assert.Contains("redis: no server", someBad, StringComparison.Ordinal);
+        Assert.Contains("FailedToStart", someBad, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Console_buffers_keep_only_the_newest_lines()
     {
         var buffer = new ResourceLogBuffer(capacity: 3);

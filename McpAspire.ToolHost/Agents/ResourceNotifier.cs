@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpAspire.ToolHost.Agents;
+
+/// <summary>
+/// Resource update notifications for <c>agents://list</c>, <c>agents://{id}</c> and <c>mailbox://{id}</c>:
+/// 2025 sessions subscribe with <c>resources/subscribe</c> and get <c>notifications/resources/updated</c> through their
+/// session; 2026 clients hold a <c>subscriptions/listen</c> request whose stream carries the same notification tagged
+/// with the subscription id. Changes arrive from the Redis events channel, so a change on any replica reaches them.
+/// </summary>
+internal sealed class ResourceNotifier
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Listener, byte>> _byUri = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a session's interest in a URI (2025 <c>resources/subscribe</c>).</summary>
+    public void Subscribe(McpServer server, string uri) => Add(uri, new Listener(server, null));
+
+    /// <summary>Removes a session's interest (2025 <c>resources/unsubscribe</c>).</summary>
+    public void Unsubscribe(McpServer server, string uri)
+    {
+        if (_byUri.TryGetValue(uri, out var set))
+        {
+            set.TryRemove(new Listener(server, null), out _);
+        }
+    }
+
+    /// <summary>Serves a 2026 <c>subscriptions/listen</c> request until it is cancelled.</summary>
+    public async ValueTask<EmptyResult> ListenAsync(RequestContext<SubscriptionsListenRequestParams> context, CancellationToken cancellationToken)
+    {
+        var subscriptionId = context.JsonRpcRequest.Id;
+        var requested = context.Params?.Notifications?.ResourceSubscriptions ?? [];
+        var granted = requested.Where(IsOurs).Distinct(StringComparer.Ordinal).ToList();
+        var listener = new Listener(context.Server, subscriptionId);
+        // Listen first, then acknowledge: a change right after the client sees the ack must not be missed.
+        foreach (var uri in granted)
+        {
+            Add(uri, listener);
+        }
+        // The SDK's ack type has no _meta, so the tagged params are built as JSON.
+        var ack = (JsonObject)JsonSerializer.SerializeToNode(
+            new SubscriptionsAcknowledgedNotificationParams
+            {
+                // Only resource subscriptions are honoured: the tool host's lists never change at run time.
+                Notifications = new SubscriptionsListenNotifications { ResourceSubscriptions = granted },
+            },
+            McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(SubscriptionsAcknowledgedNotificationParams)))!;
+        ack["_meta"] = Tag(subscriptionId);
+        try
+        {
+            await context.Server.SendNotificationAsync(NotificationMethods.SubscriptionsAcknowledgedNotification, ack, McpJsonUtilities.DefaultOptions, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var uri in granted)
+            {
+                if (_byUri.TryGetValue(uri, out var set))
+                {
+                    set.TryRemove(listener, out _);
+                }
+            }
+        }
+        return new EmptyResult();
+    }
+
+    /// <summary>Sends <c>notifications/resources/updated</c> to everyone interested in the URI; dead listeners are dropped.</summary>
+    public async Task NotifyAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (!_byUri.TryGetValue(uri, out var set) || set.IsEmpty)
+        {
+            return;
+        }
+        foreach (var listener in set.Keys)
+        {
+            try
+            {
+                await listener.Server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification, new ResourceUpdatedNotificationParams
+                {
+                    Uri = uri,
+                    Meta = listener.SubscriptionId is { } id ? Tag(id) : null,
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or McpException or IOException)
+            {
+                set.TryRemove(listener, out _);
+            }
+        }
+    }
+
+    /// <summary>True for the URIs this tool host can report changes of.</summary>
+    public static bool IsOurs(string uri) =>
+        uri == AgentResources.ListUri || uri.StartsWith("agents://", StringComparison.Ordinal) || uri.StartsWith("mailbox://", StringComparison.Ordinal);
+
+    private void Add(string uri, Listener listener) =>
+        _byUri.GetOrAdd(uri, static _ => new ConcurrentDictionary<Listener, byte>()).TryAdd(listener, 0);
+
+    // A fresh node each time: a JsonNode can belong to one parent only.
+    private static JsonObject Tag(RequestId subscriptionId) => new()
+    {
+        [MetaKeys.SubscriptionId] = JsonSerializer.SerializeToNode(subscriptionId, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(RequestId))),
+    };
+
+    private sealed record Listener(McpServer Server, RequestId? SubscriptionId);
+}

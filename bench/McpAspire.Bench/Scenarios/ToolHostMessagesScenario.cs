@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using McpAspire.TestSupport;
+using McpAspire.ToolHost.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpAspire.Bench.Scenarios;
+
+/// <summary>
+/// <c>toolhost-messages</c>: agent message round trips (<c>messages_send</c> to an agent, then <c>messages_receive</c> of
+/// it) through the C# SDK client (2026-07-28 stateless requests) against the tool host in-process on a real
+/// redis-server, from concurrent callers, each its own agent. The baseline is the same two tools/call per round trip
+/// to the trivial <c>echo</c> tool, so the ratio is the cost of the coordination logic and Redis on top of MCP; and the
+/// same round trip on the agent store directly (Redis scripts only, no MCP).
+/// Args: [seconds=8] [callers=32].
+/// </summary>
+public sealed class ToolHostMessagesScenario : IScenario
+{
+    private const string Scenario = "toolhost-messages";
+
+    public string Name => Scenario;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8);
+        var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+        await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis, cancellationToken: cancellationToken);
+        var app = ToolHostApp.Build([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Logging.ClearProviders();
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:redis"] = redis.ConnectionString,
+                ["Mcp:Endpoint:JsonResponses"] = "true",
+            });
+        });
+        await app.StartAsync(cancellationToken);
+        long errors = 0;
+        try
+        {
+            var endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/mcp");
+            var clients = new McpClient[callers];
+            for (var i = 0; i < callers; i++)
+            {
+                clients[i] = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: cancellationToken);
+                var registered = await clients[i].CallToolAsync("agents_register", new Dictionary<string, object?> { ["id"] = $"bench-{i}", ["name"] = "bench", ["heartbeatIntervalSeconds"] = 3600 }, cancellationToken: cancellationToken);
+                if (registered.IsError == true)
+                {
+                    throw new InvalidOperationException("agents_register failed");
+                }
+            }
+            var sendArgs = Enumerable.Range(0, callers).Select(i => new Dictionary<string, object?>
+            {
+                ["to"] = $"bench-{i}",
+                ["type"] = "bench.ping",
+                ["payload"] = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["n"] = i }),
+                ["ttlSeconds"] = 60,
+            }).ToArray();
+            var receiveArgs = Enumerable.Range(0, callers).Select(i => new Dictionary<string, object?> { ["agentId"] = $"bench-{i}", ["maxMessages"] = 1 }).ToArray();
+            var echoArgs = new Dictionary<string, object?> { ["message"] = "bench" };
+
+            var messages = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
+            {
+                var sent = await clients[i].CallToolAsync("messages_send", sendArgs[i], cancellationToken: ct).ConfigureAwait(false);
+                var received = await clients[i].CallToolAsync("messages_receive", receiveArgs[i], cancellationToken: ct).ConfigureAwait(false);
+                if (sent.IsError == true || received.IsError == true
+                    || received.Content is not [TextContentBlock text] || !text.Text.Contains("\"count\":1,", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("round trip failed");
+                }
+            }, cancellationToken);
+
+            var echo = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
+            {
+                var a = await clients[i].CallToolAsync("echo", echoArgs, cancellationToken: ct).ConfigureAwait(false);
+                var b = await clients[i].CallToolAsync("echo", echoArgs, cancellationToken: ct).ConfigureAwait(false);
+                if (a.IsError == true || b.IsError == true)
+                {
+                    throw new InvalidOperationException("echo failed");
+                }
+            }, cancellationToken);
+
+            // The same round trip straight on the agent store (scripts on Redis, no MCP): what Redis and the scripts cost.
+            var store = app.Services.GetRequiredService<McpAspire.ToolHost.Storage.AgentStore>();
+            var payload = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["n"] = 1 });
+            var direct = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
+            {
+                await store.SendAsync("direct", $"bench-{i}", null, "bench.ping", payload, 60, ct).ConfigureAwait(false);
+                if ((await store.ReceiveAsync($"bench-{i}", 1, ct).ConfigureAwait(false)).Count != 1)
+                {
+                    throw new InvalidOperationException("store round trip failed");
+                }
+            }, cancellationToken);
+
+            errors = messages.Errors + echo.Errors + direct.Errors;
+            BenchResult.Report(Scenario, "store_round_trips_per_second", direct.PerSecond, "ops/s");
+            BenchResult.Report(Scenario, "store_round_trip_p99", direct.P99Ms, "ms");
+            BenchResult.Report(Scenario, "round_trips_per_second", messages.PerSecond, "ops/s", echo.PerSecond);
+            BenchResult.Report(Scenario, "round_trip_p50", messages.P50Ms, "ms", echo.P50Ms);
+            BenchResult.Report(Scenario, "round_trip_p99", messages.P99Ms, "ms", echo.P99Ms);
+            BenchResult.Report(Scenario, "callers", callers, "count");
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+        BenchResult.ReportFooter(Scenario, errors);
+        return errors == 0 ? 0 : 1;
+    }
+}

@@ -55,6 +55,19 @@ public static class GatewayApp
             server.ServerInstructions = "McpAspire gateway: tools, prompts and resources of several MCP servers behind one endpoint. "
                 + "Names prefixed 'server__' tell which server a tool comes from.";
         });
+        var sessionStore = builder.Configuration[$"{GatewayOptions.SectionName}:SessionStore"]
+            ?? (builder.Configuration.GetSection("services:statesvc").Exists() ? "state" : "memory");
+        if (sessionStore is not ("state" or "memory"))
+        {
+            throw new GatewayConfigurationException($"Gateway:SessionStore must be 'state' or 'memory', not '{sessionStore}'.");
+        }
+        if (sessionStore == "state")
+        {
+            // Stateless replicas: 2025-era sessions, their GET streams and Last-Event-ID replays live in the state service.
+            builder.Services.AddStateServiceMcpStores(store => store.Principal = "mcp-gateway");
+            // A session deleted or expired through one replica is gone on the others within a second.
+            builder.Services.PostConfigure<McpAspire.Mcp.Hosting.McpEndpointOptions>(endpoint => endpoint.SessionTouchInterval = TimeSpan.FromSeconds(1));
+        }
         mcp.WithListToolsHandler((request, ct) => Handlers(request.Services).ListToolsAsync(request, ct))
             .WithCallToolHandler((request, ct) => Handlers(request.Services).CallToolAsync(request, ct))
             .WithListPromptsHandler((request, ct) => Handlers(request.Services).ListPromptsAsync(request, ct))

@@ -34,6 +34,12 @@ public sealed class GatewayOptions
     /// <summary>Items per page of merged list results.</summary>
     public int PageSize { get; set; } = 200;
 
+    /// <summary>
+    /// Where 2025-era sessions live: <c>state</c> (the state service, so every replica serves every session; the
+    /// default whenever service discovery knows <c>statesvc</c>) or <c>memory</c> (one replica only).
+    /// </summary>
+    public string? SessionStore { get; set; }
+
     /// <summary>2026-07-28 <c>ttlMs</c> put on list results (the catalog is shared by every caller of the gateway).</summary>
     public TimeSpan ListResultTimeToLive { get; set; } = TimeSpan.FromSeconds(10);
 }

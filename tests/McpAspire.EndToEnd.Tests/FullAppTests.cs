@@ -44,11 +44,17 @@ public sealed class FullAppTests : IAsyncLifetime
     public async Task A_tool_call_through_the_gateway_is_one_trace_across_gateway_and_tool_host_and_every_page_shows_live_data()
     {
         var gateway = new Uri(_app.GetEndpoint("gateway"), "/mcp");
-        await using (var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = gateway, TransportMode = HttpTransportMode.StreamableHttp }),
-            new McpClientOptions()))
+        // Both eras through the front port, which spreads connections over the two gateway replicas: a 2025-11-25
+        // session (its record and events in the state service, so either replica serves it) and 2026 stateless calls.
+        foreach (var era in new[] { "2025-11-25", null })
         {
-            var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "traced through the gateway" });
-            Assert.Contains("traced through the gateway", string.Join("", result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
+            await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = gateway, TransportMode = HttpTransportMode.StreamableHttp }),
+                new McpClientOptions { ProtocolVersion = era });
+            for (var i = 0; i < 5; i++)
+            {
+                var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = $"traced through the gateway {era} {i}" });
+                Assert.Contains($"traced through the gateway {era} {i}", string.Join("", result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
+            }
         }
 
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true };

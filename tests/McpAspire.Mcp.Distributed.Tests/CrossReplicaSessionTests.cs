@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using McpAspire.TestSupport;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

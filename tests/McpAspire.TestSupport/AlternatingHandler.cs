@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace McpAspire.Mcp.Distributed.Tests;
+namespace McpAspire.TestSupport;
 
-/// <summary>A stand-in load balancer: sends each request to the next replica in turn (round robin, no affinity).</summary>
-internal sealed class AlternatingHandler(params Uri[] replicas) : DelegatingHandler(new SocketsHttpHandler())
+/// <summary>A stand-in load balancer for tests of replicas: sends each request to the next replica in turn (round robin, no affinity).</summary>
+public sealed class AlternatingHandler(params Uri[] replicas) : DelegatingHandler(new SocketsHttpHandler())
 {
     private readonly ConcurrentDictionary<int, int> _posts = new();
     private int _next;

@@ -2,6 +2,11 @@ using McpAspire.Gateway.Configuration;
 using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
 using McpAspire.Gateway.Front;
+using McpAspire.Gateway.Sessions;
+using McpAspire.Mcp.Distributed.Hosting;
+using McpAspire.Mcp.Sessions;
+using McpAspire.StateService.Client;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.Protocol;
 
@@ -65,6 +70,15 @@ public static class GatewayApp
         {
             // Stateless replicas: 2025-era sessions, their GET streams and Last-Event-ID replays live in the state service.
             builder.Services.AddStateServiceMcpStores(store => store.Principal = "mcp-gateway");
+            // Each new session also records the downstreams' client state (status, tool count, downstream session id).
+            var stateStore = builder.Services.Last(d => d.ServiceType == typeof(IMcpSessionStore));
+            builder.Services.Remove(stateStore);
+            builder.Services.AddSingleton<IMcpSessionStore>(sp => new DownstreamRegisteringSessionStore(
+                (IMcpSessionStore)stateStore.ImplementationFactory!(sp),
+                sp.GetRequiredKeyedService<StateServiceClient>(StateServiceMcpStoreServiceCollectionExtensions.HttpClientName),
+                sp.GetRequiredService<DownstreamManager>(),
+                sp.GetRequiredService<IOptions<StateServiceMcpStoreOptions>>(),
+                sp.GetRequiredService<ILogger<DownstreamRegisteringSessionStore>>()));
             // A session deleted or expired through one replica is gone on the others within a second.
             builder.Services.PostConfigure<McpAspire.Mcp.Hosting.McpEndpointOptions>(endpoint => endpoint.SessionTouchInterval = TimeSpan.FromSeconds(1));
         }

@@ -52,6 +52,16 @@ public sealed class GatewayReplicaTests
             sessionId = client.SessionId!;
             Assert.True(balancer.PostsTo(a.BaseAddress) >= 3 && balancer.PostsTo(b.BaseAddress) >= 3, "requests went to both replicas");
 
+            // The session carries the downstream's MCP client state in the state service.
+            using var stateHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statePort}/") };
+            var clients = await new McpAspire.StateService.Client.StateServiceClient(stateHttp).ListMcpClientsAsync("mcp-gateway", sessionId);
+            var downstream = Assert.Single(clients!);
+            Assert.Equal("toolhost", downstream.Name);
+            Assert.Equal("connected", downstream.Status);
+            Assert.True(downstream.ToolCount >= 1);
+            Assert.False(string.IsNullOrEmpty(downstream.DownstreamSessionId));
+            Assert.Equal("http", downstream.Metadata["transport"]);
+
             // The state service goes away: the session's requests get a clear 503, stateless 2026 calls still work.
             await state.StopAsync();
             await state.DisposeAsync();

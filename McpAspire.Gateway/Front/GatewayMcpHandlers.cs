@@ -242,7 +242,7 @@ public sealed class GatewayMcpHandlers
         // The SDK client dispatches a downstream's notifications concurrently with its responses, so the last update
         // may still be on its way when the result is in hand. Waiting this long for it (only when the updates carry a
         // total that was not reached yet) keeps it ahead of the result.
-        private static readonly TimeSpan s_lateUpdateGrace = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan s_lateUpdateGrace = TimeSpan.FromSeconds(1);
         private readonly Lock _lock = new();
         private readonly TaskCompletionSource _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Task _last = Task.CompletedTask;

@@ -257,10 +257,15 @@ public sealed partial class NotificationHub : IDisposable
         {
             await server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or IOException or OperationCanceledException or McpException)
+        catch (ObjectDisposedException)
         {
             // The session ended on this replica; forget it.
             _sessions.Remove(server);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or McpException)
+        {
+            // A transient delivery failure (no stream open right now): the session stays, later notifications still go out.
+            LogDeliveryFailed(_logger, method, ex.Message);
         }
     }
 
@@ -305,6 +310,9 @@ public sealed partial class NotificationHub : IDisposable
     private static bool ReferenceEqualsAll<T>(IReadOnlyList<T> a, IReadOnlyList<T> b) where T : class =>
         a.Count == b.Count && a.Zip(b).All(p => JsonSerializer.Serialize(p.First, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(T)))
             == JsonSerializer.Serialize(p.Second, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(T))));
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Could not deliver {Method} to a session now: {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string method, string reason);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Catalog changed; notified clients: {Methods}")]
     private static partial void LogListChanged(ILogger logger, string methods);

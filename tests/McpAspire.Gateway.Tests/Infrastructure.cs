@@ -115,19 +115,3 @@ internal static class Downstreams
         return all;
     }
 }
-
-internal static class Eventually
-{
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string description, int timeoutSeconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {timeoutSeconds} s waiting until {description}.");
-            }
-            await Task.Delay(100);
-        }
-    }
-}

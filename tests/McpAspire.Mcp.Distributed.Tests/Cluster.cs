@@ -11,16 +11,6 @@ using ModelContextProtocol.Server;
 
 namespace McpAspire.Mcp.Distributed.Tests;
 
-/// <summary>One real redis-server shared by a test class.</summary>
-public sealed class RedisFixture : IAsyncLifetime
-{
-    public RedisServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 /// <summary>Test-only tool: adding a tool makes the session's server announce tools/list_changed, an unsolicited (GET stream) message.</summary>
 [McpServerToolType]
 public sealed class AnnounceTool

@@ -1,6 +1,4 @@
-using McpAspire.TestSupport;
-
-namespace McpAspire.StateService.Tests;
+namespace McpAspire.TestSupport;
 
 /// <summary>One real redis-server (with a password) shared by a test class.</summary>
 public sealed class RedisFixture : IAsyncLifetime
@@ -22,10 +20,10 @@ public sealed class GarnetFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-internal static class Eventually
+public static class Eventually
 {
     /// <summary>Polls until the condition holds or the deadline passes (then fails with the description).</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string description, int timeoutSeconds = 20)
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string description, int timeoutSeconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())

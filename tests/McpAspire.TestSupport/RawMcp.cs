@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace McpAspire.Mcp.Tests.Infrastructure;
+namespace McpAspire.TestSupport;
 
 /// <summary>One HTTP exchange with the endpoint: status, headers and the JSON-RPC messages of the body (JSON or SSE).</summary>
-internal sealed record RawResponse(HttpStatusCode Status, HttpResponseHeaders Headers, string? ContentType, string Body, IReadOnlyList<SseEvent> Events)
+public sealed record RawResponse(HttpStatusCode Status, HttpResponseHeaders Headers, string? ContentType, string Body, IReadOnlyList<SseEvent> Events)
 {
     public IEnumerable<JsonElement> Messages =>
         ContentType == "application/json"
@@ -19,10 +19,10 @@ internal sealed record RawResponse(HttpStatusCode Status, HttpResponseHeaders He
     public string? SessionId => Headers.TryGetValues("Mcp-Session-Id", out var v) ? v.First() : null;
 }
 
-internal sealed record SseEvent(string? Id, string? Event, string Data, int? Retry);
+public sealed record SseEvent(string? Id, string? Event, string Data, int? Retry);
 
 /// <summary>Hand-made HTTP requests to the MCP endpoint, for what SDK clients never send.</summary>
-internal static class RawMcp
+public static class RawMcp
 {
     public const string InitializeBody = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 

@@ -214,23 +214,35 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         }
     }
 
-    private async Task HandleGetCoreAsync(HttpContext context)
+    /// <summary>
+    /// The checks GET and DELETE share before they touch a session: Origin/Host guard, a supported
+    /// <c>MCP-Protocol-Version</c>, and 405 for 2026-07-28, which has no sessions. True when it answered the request.
+    /// </summary>
+    private async Task<bool> RejectSessionlessRequestAsync(HttpContext context, string statelessMessage)
     {
         if (await RejectByGuardAsync(context).ConfigureAwait(false))
         {
-            return;
+            return true;
         }
         var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
         if (headerVersion.Length > 0 && !McpProtocolVersions.IsSupported(headerVersion))
         {
             await WriteUnsupportedVersionAsync(context, headerVersion, default).ConfigureAwait(false);
-            return;
+            return true;
         }
         if (McpProtocolVersions.IsStateless(headerVersion))
         {
             context.Response.Headers.Allow = HttpMethods.Post;
-            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, JsonRpcErrorCodes.ServerError,
-                "Method Not Allowed: 2026-07-28 has no GET stream; use subscriptions/listen.").ConfigureAwait(false);
+            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, JsonRpcErrorCodes.ServerError, statelessMessage).ConfigureAwait(false);
+            return true;
+        }
+        return false;
+    }
+
+    private async Task HandleGetCoreAsync(HttpContext context)
+    {
+        if (await RejectSessionlessRequestAsync(context, "Method Not Allowed: 2026-07-28 has no GET stream; use subscriptions/listen.").ConfigureAwait(false))
+        {
             return;
         }
         if (!Accepts(context.Request.GetTypedHeaders().Accept, "text/event-stream"))
@@ -295,21 +307,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 
     private async Task HandleDeleteCoreAsync(HttpContext context)
     {
-        if (await RejectByGuardAsync(context).ConfigureAwait(false))
+        if (await RejectSessionlessRequestAsync(context, "Method Not Allowed: 2026-07-28 has no sessions to delete.").ConfigureAwait(false))
         {
-            return;
-        }
-        var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
-        if (headerVersion.Length > 0 && !McpProtocolVersions.IsSupported(headerVersion))
-        {
-            await WriteUnsupportedVersionAsync(context, headerVersion, default).ConfigureAwait(false);
-            return;
-        }
-        if (McpProtocolVersions.IsStateless(headerVersion))
-        {
-            context.Response.Headers.Allow = HttpMethods.Post;
-            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, JsonRpcErrorCodes.ServerError,
-                "Method Not Allowed: 2026-07-28 has no sessions to delete.").ConfigureAwait(false);
             return;
         }
         try

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using KestrelApp = McpAspire.TestSupport.KestrelApp;
 
 namespace McpAspire.Dashboard.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using KestrelApp = McpAspire.TestSupport.KestrelApp;
 
 namespace McpAspire.Dashboard.Tests.Infrastructure;
 

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.Dashboard.Tests.Infrastructure;
+namespace McpAspire.TestSupport;
 
-/// <summary>A real Kestrel app on a free loopback port (a service under telemetry, or the fake resource service).</summary>
-internal sealed class KestrelApp : IAsyncDisposable
+/// <summary>A real Kestrel app on a free loopback port, for tests that need a live HTTP peer.</summary>
+public sealed class KestrelApp : IAsyncDisposable
 {
     private bool _disposed;
 

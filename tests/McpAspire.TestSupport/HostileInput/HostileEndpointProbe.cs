@@ -79,6 +79,12 @@ public sealed class HostileEndpointProbe
     /// <summary>Endpoints left out (by pattern), e.g. one that shuts the app down.</summary>
     public IReadOnlySet<string> ExcludedPatterns { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// Endpoints (by pattern) for which 503 is a correct answer in the test's set-up, e.g. one that fronts a service the
+    /// test does not run. Every other 5xx is still a failure.
+    /// </summary>
+    public IReadOnlySet<string> UnavailableDependencyPatterns { get; init; } = new HashSet<string>();
+
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 4;
 
@@ -90,7 +96,7 @@ public sealed class HostileEndpointProbe
             .SelectMany(ds => ds.Endpoints)
             .OfType<RouteEndpoint>()
             .Select(e => new ProbedEndpoint(
-                e.RoutePattern.RawText ?? "/",
+                NormalizedPattern(e.RoutePattern.RawText),
                 e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods.ToArray() : DefaultMethods,
                 e.RoutePattern))
             .GroupBy(e => e.Pattern)
@@ -140,7 +146,7 @@ public sealed class HostileEndpointProbe
         return new HostileProbeReport(count, statuses, failures.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Case, StringComparer.Ordinal).ToArray(), endpoints);
     }
 
-    private sealed record Case(string Method, string Path, string Name, IReadOnlyDictionary<string, string>? Headers, byte[]? Body, string? ContentType, bool MayDropConnection);
+    private sealed record Case(string Pattern, string Method, string Path, string Name, IReadOnlyDictionary<string, string>? Headers, byte[]? Body, string? ContentType, bool MayDropConnection);
 
     private static IEnumerable<Case> Cases((ProbedEndpoint Endpoint, string Method) target)
     {
@@ -151,16 +157,16 @@ public sealed class HostileEndpointProbe
         {
             foreach (var value in HostileRequestCorpus.RouteValues)
             {
-                yield return new Case(method, endpoint.PathWith(value), $"route value {Shorten(value)}", null, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
+                yield return new Case(endpoint.Pattern, method, endpoint.PathWith(value), $"route value {Shorten(value)}", null, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
             }
         }
         foreach (var query in HostileRequestCorpus.Queries)
         {
-            yield return new Case(method, path + "?" + query, $"query {Shorten(query)}", null, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
+            yield return new Case(endpoint.Pattern, method, path + "?" + query, $"query {Shorten(query)}", null, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
         }
         foreach (var (name, headers) in HostileRequestCorpus.HeaderSets())
         {
-            yield return new Case(method, path, name, headers, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
+            yield return new Case(endpoint.Pattern, method, path, name, headers, hasBody ? "{}"u8.ToArray() : null, hasBody ? "application/json" : null, false);
         }
         // Bodies go to every method: a GET or DELETE with a body must not confuse the server either.
         foreach (var (name, body, contentType) in HostileRequestCorpus.Bodies())
@@ -169,7 +175,7 @@ public sealed class HostileEndpointProbe
             {
                 continue;
             }
-            yield return new Case(method, path, name, null, body, contentType, MayDropConnection: body.Length > 1024 * 1024);
+            yield return new Case(endpoint.Pattern, method, path, name, null, body, contentType, MayDropConnection: body.Length > 1024 * 1024);
         }
     }
 
@@ -200,7 +206,7 @@ public sealed class HostileEndpointProbe
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (status >= 500)
+            if (status >= 500 && !(status == 503 && UnavailableDependencyPatterns.Contains(c.Pattern)))
             {
                 var body = await ReadSomeAsync(response, timeout.Token).ConfigureAwait(false);
                 failures.Add(new HostileFailure(c.Method, c.Path, c.Name, $"{status}: {body}"));
@@ -291,6 +297,9 @@ public sealed class HostileEndpointProbe
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return Shorten(body);
     }
+
+    private static string NormalizedPattern(string? raw) =>
+        raw is null || raw.Trim('/').Length == 0 ? "/" : "/" + raw.Trim('/');
 
     private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
 }

@@ -105,11 +105,20 @@ public sealed class HostileEndpointProbe
             .ToArray();
     }
 
+    /// <summary>An endpoint described by hand, for a server whose <see cref="WebApplication"/> a test cannot reach.</summary>
+    public static ProbedEndpoint Endpoint(string pattern, params string[] methods) =>
+        new(NormalizedPattern(pattern), methods, RoutePatternFactory.Parse(pattern));
+
     /// <summary>Probes every endpoint of <paramref name="app"/> listening at <paramref name="baseAddress"/>.</summary>
-    public async Task<HostileProbeReport> RunAsync(WebApplication app, Uri baseAddress, CancellationToken cancellationToken = default)
+    public Task<HostileProbeReport> RunAsync(WebApplication app, Uri baseAddress, CancellationToken cancellationToken = default) =>
+        RunAsync(EndpointsOf(app), baseAddress, cancellationToken);
+
+    /// <summary>Probes the given endpoints of a server listening at <paramref name="baseAddress"/>.</summary>
+    public async Task<HostileProbeReport> RunAsync(IReadOnlyList<ProbedEndpoint> endpointList, Uri baseAddress, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(endpointList);
         ArgumentNullException.ThrowIfNull(baseAddress);
-        var endpoints = EndpointsOf(app).Where(e => !ExcludedPatterns.Contains(e.Pattern)).ToArray();
+        var endpoints = endpointList.Where(e => !ExcludedPatterns.Contains(e.Pattern)).ToArray();
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentBag<HostileFailure>();
         var count = 0;

@@ -30,12 +30,21 @@ public sealed partial class JwtTokenValidator : IDisposable
     private readonly HttpClient? _http;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ILogger<JwtTokenValidator> _logger;
+    private readonly TimeProvider _time;
+    private readonly IConfigurationRetriever<OpenIdConnectConfiguration>? _retriever;
+    private readonly HttpDocumentRetriever? _documents;
+    private readonly string? _address;
+    private readonly SemaphoreSlim _forcedRefresh = new(1, 1);
+    private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
+    // Keys read on demand for an unknown kid, used until the manager's own (background) refresh has them too.
+    private volatile OpenIdConnectConfiguration? _fresh;
 
     /// <summary>Creates the validator (inactive when no issuer is configured).</summary>
-    public JwtTokenValidator(IOptions<GatewayAuthOptions> options, ILogger<JwtTokenValidator> logger)
+    public JwtTokenValidator(IOptions<GatewayAuthOptions> options, ILogger<JwtTokenValidator> logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger;
+        _time = time;
         var auth = options.Value;
         _settings = auth.Jwt;
         _configuredAudience = string.IsNullOrWhiteSpace(auth.Jwt.Audience) ? auth.Resource : auth.Jwt.Audience;
@@ -43,12 +52,12 @@ public sealed partial class JwtTokenValidator : IDisposable
         {
             return;
         }
-        var address = KeySourceOf(auth.Jwt);
+        var address = _address = KeySourceOf(auth.Jwt);
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var documents = new HttpDocumentRetriever(_http) { RequireHttps = auth.Jwt.RequireHttpsMetadata && !IsLoopback(address) };
-        IConfigurationRetriever<OpenIdConnectConfiguration> retriever = string.IsNullOrWhiteSpace(auth.Jwt.JwksUri)
+        var documents = _documents = new HttpDocumentRetriever(_http) { RequireHttps = auth.Jwt.RequireHttpsMetadata && !IsLoopback(address) };
+        var retriever = _retriever = string.IsNullOrWhiteSpace(auth.Jwt.JwksUri)
             ? new OpenIdConnectConfigurationRetriever()
-            : new JwksConfigurationRetriever();
+            : (IConfigurationRetriever<OpenIdConnectConfiguration>)new JwksConfigurationRetriever();
         _keys = new ConfigurationManager<OpenIdConnectConfiguration>(address, retriever, documents)
         {
             AutomaticRefreshInterval = auth.Jwt.KeyRefreshInterval,
@@ -96,19 +105,10 @@ public sealed partial class JwtTokenValidator : IDisposable
             return new JwtResult(null, "The issuer's signing keys could not be obtained.");
         }
         var result = await _handler.ValidateTokenAsync(token, Parameters(configuration, resource)).ConfigureAwait(false);
-        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && await RefreshKeysAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The issuer may have rotated its keys: re-read them (IdentityModel limits this to once per RefreshInterval).
-            _keys.RequestRefresh();
-            try
-            {
-                configuration = await _keys.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
-                result = await _handler.ValidateTokenAsync(token, Parameters(configuration, resource)).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException)
-            {
-                LogKeysUnavailable(_logger, ex, KeySourceOf(_settings));
-            }
+            // The issuer may have rotated its keys: validate again with the keys just read.
+            result = await _handler.ValidateTokenAsync(token, Parameters(configuration, resource)).ConfigureAwait(false);
         }
         if (!result.IsValid)
         {
@@ -117,11 +117,45 @@ public sealed partial class JwtTokenValidator : IDisposable
         return Principal(result.ClaimsIdentity);
     }
 
+    /// <summary>
+    /// Reads the keys now (an unknown <c>kid</c>), at most once per 30 s whatever the traffic; IdentityModel's own
+    /// <see cref="ConfigurationManager{T}.RequestRefresh"/> refreshes in the background and would answer this request
+    /// with the old keys. True when new keys were read.
+    /// </summary>
+    private async Task<bool> RefreshKeysAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastForcedRefresh < TimeSpan.FromSeconds(30) || !await _forcedRefresh.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+        try
+        {
+            _lastForcedRefresh = now;
+            _fresh = await _retriever!.GetConfigurationAsync(_address!, _documents!, cancellationToken).ConfigureAwait(false);
+            _keys!.RequestRefresh();
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or ArgumentException)
+        {
+            LogKeysUnavailable(_logger, ex, _address!);
+            return false;
+        }
+        finally
+        {
+            _forcedRefresh.Release();
+        }
+    }
+
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration, string resource) => new()
     {
         ValidIssuer = _settings.Issuer,
         ValidAudience = _configuredAudience ?? resource,
-        IssuerSigningKeys = configuration.SigningKeys,
+        // Keys read on demand count only briefly: by then the manager's background refresh has the issuer's current set
+        // (so a key the issuer withdrew stops working).
+        IssuerSigningKeys = _fresh is { } fresh && _time.GetUtcNow() - _lastForcedRefresh < TimeSpan.FromMinutes(5)
+            ? configuration.SigningKeys.Concat(fresh.SigningKeys)
+            : configuration.SigningKeys,
         ValidAlgorithms = s_algorithms,
         ClockSkew = _settings.ClockSkew,
         RequireExpirationTime = true,
@@ -173,7 +207,11 @@ public sealed partial class JwtTokenValidator : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => _http?.Dispose();
+    public void Dispose()
+    {
+        _http?.Dispose();
+        _forcedRefresh.Dispose();
+    }
 
     [LoggerMessage(1, LogLevel.Warning, "Signing keys could not be read from {Address}")]
     private static partial void LogKeysUnavailable(ILogger logger, Exception exception, string address);

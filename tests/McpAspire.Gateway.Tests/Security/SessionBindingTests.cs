@@ -69,6 +69,40 @@ public sealed class SessionBindingTests(AuthGatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_legacy_sse_session_takes_messages_only_from_the_principal_that_opened_it()
+    {
+        using var http = fixture.Anonymous();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var open = AuthGatewayFixture.WithBearer(new HttpRequestMessage(HttpMethod.Get, new Uri("sse", UriKind.Relative)), fixture.UserToken("alice"));
+        open.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+        using var stream = await http.SendAsync(open, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cts.Token));
+        string? endpoint = null;
+        while (endpoint is null && await reader.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("sessionId=", StringComparison.Ordinal))
+            {
+                endpoint = line["data:".Length..].Trim();
+            }
+        }
+        Assert.NotNull(endpoint);
+        var messageUri = new Uri(fixture.Gateway.BaseAddress, endpoint);
+
+        async Task<HttpStatusCode> PostAs(Action<HttpRequestMessage> credential)
+        {
+            using var request = RawMcp.Post(messageUri, RawMcp.InitializeBody);
+            credential(request);
+            using var response = await http.SendAsync(request, cts.Token);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await PostAs(r => AuthGatewayFixture.WithBearer(r, fixture.UserToken("mallory"))));
+        Assert.Equal(HttpStatusCode.NotFound, await PostAs(r => r.Headers.Add("X-Api-Key", AuthGatewayFixture.CiKey)));
+        Assert.Equal(HttpStatusCode.Accepted, await PostAs(r => AuthGatewayFixture.WithBearer(r, fixture.UserToken("alice"))));
+    }
+
+    [Fact]
     public async Task The_downstream_sees_only_the_gateways_own_credential_never_the_clients()
     {
         var token = fixture.UserToken("alice");

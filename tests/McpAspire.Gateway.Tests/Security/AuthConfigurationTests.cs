@@ -110,6 +110,43 @@ public sealed class AuthConfigurationTests
             challenge.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Revoking_a_key_takes_effect_on_configuration_reload_without_restart()
+    {
+        const string key = "mcpk_reload-test-key-0123456789";
+        await using var gateway = await RunningApp.GatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Auth:ApiKeys:0:Name"] = "ci",
+            ["Gateway:Auth:ApiKeys:0:Hash"] = ApiKeyHasher.Hash(key),
+        });
+        async Task<HttpStatusCode> InitializeAsync()
+        {
+            using var request = RawMcp.Post(gateway.McpUri, RawMcp.InitializeBody);
+            request.Headers.Add("X-Api-Key", key);
+            return (await RawMcp.SendAsync(gateway.Http, request)).Status;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await InitializeAsync());
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)gateway.App.Configuration;
+        configuration["Gateway:Auth:ApiKeys:0:Revoked"] = "true";
+        configuration.Reload();
+        Assert.Equal(HttpStatusCode.Unauthorized, await InitializeAsync());
+    }
+
+    [Fact]
+    public async Task An_unreachable_key_source_gives_401_not_a_hang_or_500()
+    {
+        await using var gateway = await RunningApp.GatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Auth:Jwt:Issuer"] = "http://127.0.0.1:9",
+            ["Gateway:Auth:Jwt:JwksUri"] = $"http://127.0.0.1:{FreePort.Next()}/jwks",
+        });
+        using var request = AuthGatewayFixture.WithBearer(RawMcp.Post(gateway.McpUri, RawMcp.InitializeBody), "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln");
+        var response = await RawMcp.SendAsync(gateway.Http, request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Contains("signing keys could not be obtained", response.Body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("echo", "echo", true)]
     [InlineData("echo", "echo2", false)]

@@ -71,7 +71,7 @@ public sealed class AuthenticationTests(AuthGatewayFixture fixture)
     public static TheoryData<string> BadCredentials =>
     [
         "wrong-audience", "expired", "not-yet-valid", "bad-signature", "unknown-kid", "wrong-issuer", "alg-none", "garbage",
-        "no-expiry-key-hs256", "unknown-api-key", "revoked-api-key", "unknown-api-key-header", "basic-scheme", "empty-bearer",
+        "no-expiry-key-hs256", "unknown-api-key", "revoked-api-key", "unknown-api-key-header", "basic-scheme", "empty-bearer", "no-subject",
     ];
 
     [Theory]
@@ -110,6 +110,7 @@ public sealed class AuthenticationTests(AuthGatewayFixture fixture)
             case "unknown-api-key-header": request.Headers.Add("X-Api-Key", "mcpk_not-a-configured-key"); break;
             case "basic-scheme": request.Headers.TryAddWithoutValidation("Authorization", "Basic YWxpY2U6cGFzc3dvcmQ="); break;
             case "empty-bearer": request.Headers.TryAddWithoutValidation("Authorization", "Bearer "); break;
+            case "no-subject": Bearer(issuer.Mint("", audience, "mcp:tools")); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind));
         }
         using var http = fixture.Anonymous();

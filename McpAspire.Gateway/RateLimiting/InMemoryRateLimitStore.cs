@@ -75,7 +75,8 @@ internal sealed class InMemoryRateLimitStore : IRateLimitStore, IDisposable
 
     private double Now() => _time.GetElapsedTime(_origin).TotalMilliseconds;
 
-    private void Sweep()
+    /// <summary>Drops buckets that are full again (internal for tests; the timer calls it once a minute).</summary>
+    internal void Sweep()
     {
         var now = Now();
         foreach (var (key, bucket) in _buckets)

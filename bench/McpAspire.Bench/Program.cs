@@ -7,6 +7,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.AppHostStartScenario(),
     new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
+    new McpAspire.Bench.Scenarios.GatewayRateLimitScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.SessionStoreScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
@@ -14,7 +15,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "apphost-start", "dashboard-ingest", "session-store"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-ratelimit", "apphost-start", "dashboard-ingest", "session-store"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -69,6 +69,17 @@ public sealed class SharedRateLimitTests
         var ttl = await db.KeyTimeToLiveAsync("gateway:ratelimit:{u:alice}:p");
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61)); // a full refill (5 × 720 s) plus 1 s
+
+        if (kind == RedisServerKind.Garnet)
+        {
+            return; // Garnet's INFO commandstats does not count script calls
+        }
+        // One round trip per check: 12 script runs, plus at most one EVALSHA answered NOSCRIPT before the first EVAL.
+        var info = (string?)await db.ExecuteAsync("INFO", "commandstats") ?? "";
+        var scriptCalls = info.Split('\n')
+            .Where(l => l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) || l.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(scriptCalls, 12, 13);
     }
 
     [Fact]

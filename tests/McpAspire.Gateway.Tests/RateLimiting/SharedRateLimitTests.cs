@@ -122,7 +122,8 @@ public sealed class SharedRateLimitTests
         list.Headers.Add(TestUserStartupFilter.Header, "alice");
         LimitedCalls.AssertServed(await LimitedCalls.SendAsync(http, list));
         await using var client = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var tokens = (double)await client.GetDatabase().HashGetAsync("gateway:ratelimit:{u:alice}:p", "tk");
+        var bucket = (string?)await client.GetDatabase().StringGetAsync("gateway:ratelimit:{u:alice}:p");
+        var tokens = double.Parse(bucket!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(tokens, 100 - 6, 100 - 6 + 0.5); // 5 tool calls + 1 list taken; refill is 1 per 36 s
         Assert.Equal(3, meter.RejectedTool);
         Assert.Equal(0, meter.RejectedPrincipal);

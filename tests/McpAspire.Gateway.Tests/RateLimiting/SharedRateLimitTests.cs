@@ -88,7 +88,7 @@ public sealed class SharedRateLimitTests
         await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
         await using var toolHost = await ToolHostAsync();
         await using var gateway = await LimitedGateway.StartAsync(Settings(redis, toolHost.McpUri,
-            ("Principal:Limit", "100"), ("Principal:Window", "01:00:00"),
+            ("Principal:Limit", "100"), ("Principal:Window", "10:00:00"),
             ("Tool:Limit", "2"), ("Tool:Window", "01:00:00"),
             ("Tools:test_simple_text:Limit", "3"), ("Tools:test_simple_text:Window", "01:00:00")));
         await gateway.WaitReadyAsync();
@@ -124,7 +124,7 @@ public sealed class SharedRateLimitTests
         await using var client = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var bucket = (string?)await client.GetDatabase().StringGetAsync("gateway:ratelimit:{u:alice}:p");
         var tokens = double.Parse(bucket!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(tokens, 100 - 6, 100 - 6 + 0.5); // 5 tool calls + 1 list taken; refill is 1 per 36 s
+        Assert.InRange(tokens, 100 - 6, 100 - 6 + 0.5); // 5 tool calls + 1 list taken; refill is 1 per 6 min
         Assert.Equal(3, meter.RejectedTool);
         Assert.Equal(0, meter.RejectedPrincipal);
     }

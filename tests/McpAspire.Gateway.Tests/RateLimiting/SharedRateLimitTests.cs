@@ -82,10 +82,12 @@ public sealed class SharedRateLimitTests
         Assert.InRange(scriptCalls, 12, 13);
     }
 
-    [Fact]
-    public async Task A_tool_limit_is_per_principal_and_tool_and_leaves_other_tools_and_principals_alone()
+    [Theory]
+    [InlineData(RedisServerKind.Redis)]
+    [InlineData(RedisServerKind.Garnet)]
+    public async Task A_tool_limit_is_per_principal_and_tool_and_leaves_other_tools_and_principals_alone(RedisServerKind kind)
     {
-        await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
+        await using var redis = await RedisServerProcess.StartAsync(kind);
         await using var toolHost = await ToolHostAsync();
         await using var gateway = await LimitedGateway.StartAsync(Settings(redis, toolHost.McpUri,
             ("Principal:Limit", "100"), ("Principal:Window", "10:00:00"),

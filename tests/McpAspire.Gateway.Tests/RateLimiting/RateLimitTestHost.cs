@@ -51,11 +51,15 @@ internal sealed class LimitedGateway : IAsyncDisposable
 
     public Uri McpUri { get; }
 
-    public static async Task<LimitedGateway> StartAsync(IDictionary<string, string?> settings)
+    public static async Task<LimitedGateway> StartAsync(IDictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                b.Logging.AddProvider(logs);
+            }
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton<IStartupFilter, TestUserStartupFilter>();
         });

@@ -189,8 +189,9 @@ public sealed class SharedRateLimitTests
     {
         await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis);
         await using var toolHost = await ToolHostAsync();
+        var logs = new CapturingLoggerProvider();
         await using var gateway = await LimitedGateway.StartAsync(Settings(redis, toolHost.McpUri,
-            ("Principal:Limit", "1"), ("Principal:Window", "01:00:00"), ("RedisTimeout", "00:00:00.500")));
+            ("Principal:Limit", "1"), ("Principal:Window", "01:00:00"), ("RedisTimeout", "00:00:00.500"), ("FailureLogInterval", "01:00:00")), logs);
         await gateway.WaitReadyAsync();
         using var meter = new RateLimitMeter(gateway);
         using var http = new HttpClient();
@@ -205,6 +206,9 @@ public sealed class SharedRateLimitTests
             LimitedCalls.AssertServed(await Call(id)); // fail open
         }
         Assert.True(meter.StoreFailures >= 4, $"every unchecked request is counted ({meter.StoreFailures})");
+        var warnings = logs.Entries.Where(e => e.Category.EndsWith(nameof(McpAspire.Gateway.RateLimiting.RateLimitFilter), StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings); // at most one per FailureLogInterval
+        Assert.Contains("fail open", warning.Message, StringComparison.Ordinal);
         using (var health = await http.GetAsync(new Uri(gateway.BaseAddress, "health")))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode); // degraded, not unready: the gateway still serves

@@ -10,11 +10,3 @@ internal readonly record struct RateLimitDecision(RateLimitOutcome Outcome, Rate
 
     public static RateLimitDecision Unavailable => new(RateLimitOutcome.StoreUnavailable, RateLimitScope.None, 0);
 }
-
-/// <summary>Outcome of one check.</summary>
-internal enum RateLimitOutcome
-{
-    Allowed,
-    Rejected,
-    StoreUnavailable,
-}

@@ -12,7 +12,7 @@ var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
     .WithReference(redis)
     .WaitFor(redis);
 
-builder.AddProject<Projects.McpAspire_Gateway>("gateway")
+var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 7080))
     .WithExternalHttpEndpoints()
@@ -25,6 +25,13 @@ builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithEnvironment("Gateway__ServersFile", "../McpAspire.AppHost/mcp-servers.json")
     .WaitFor(stateService)
     .WaitFor(toolHost);
+
+// Local runs: the gateway serves /mcp without credentials so an IDE assistant can connect at once. Published
+// deployments (the manifest) get no such setting: the gateway then refuses to start until Gateway__Auth__* is set.
+if (builder.ExecutionContext.IsRunMode)
+{
+    gateway.WithEnvironment("Gateway__Auth__AllowAnonymous", "true");
+}
 
 builder.Build().Run();
 

@@ -3,6 +3,7 @@ using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
 using McpAspire.Gateway.Front;
 using McpAspire.Gateway.RateLimiting;
+using McpAspire.Gateway.Security;
 using McpAspire.Gateway.Sessions;
 using McpAspire.Mcp.Distributed.Hosting;
 using McpAspire.Mcp.Sessions;
@@ -84,6 +85,8 @@ public static class GatewayApp
             // A session deleted or expired through one replica is gone on the others within a second.
             builder.Services.PostConfigure<McpAspire.Mcp.Hosting.McpEndpointOptions>(endpoint => endpoint.SessionTouchInterval = TimeSpan.FromSeconds(1));
         }
+        // Who may use /mcp, and which servers, tools, prompts and resources each principal sees (Security/).
+        builder.AddGatewaySecurity(mcp);
         mcp.WithListToolsHandler((request, ct) => Handlers(request.Services).ListToolsAsync(request, ct))
             .WithCallToolHandler((request, ct) => Handlers(request.Services).CallToolAsync(request, ct))
             .WithListPromptsHandler((request, ct) => Handlers(request.Services).ListPromptsAsync(request, ct))
@@ -108,6 +111,7 @@ public static class GatewayApp
         var app = builder.Build();
         var manager = app.Services.GetRequiredService<DownstreamManager>();
         GatewayMetrics.ObserveConnections(() => manager.Connections.Select(c => (c.Name, c.Status == DownstreamStatus.Connected)));
+        app.UseGatewaySecurity();
         app.MapDefaultEndpoints();
         app.MapGatewayStats();
         app.MapEnvironmentContractEndpoints();

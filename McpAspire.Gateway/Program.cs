@@ -1,5 +1,11 @@
 using McpAspire.Gateway;
+using McpAspire.Gateway.Security;
 
+// `hash-key KEY` prints the hash for Gateway:Auth:ApiKeys; `new-key` makes a random key and prints both.
+if (ApiKeyCommands.TryRun(args, Console.Out))
+{
+    return;
+}
 var app = GatewayApp.Build(args);
 app.Run();
 

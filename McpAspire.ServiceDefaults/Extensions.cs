@@ -1,9 +1,11 @@
 using McpAspire.ServiceDefaults.Health;
+using McpAspire.ServiceDefaults.RequestGuard;
 using McpAspire.ServiceDefaults.Resilience;
 using McpAspire.ServiceDefaults.ServiceDiscovery;
 using McpAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -29,6 +31,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpResilience(builder.Configuration);
+        builder.AddRequestGuard();
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -36,6 +39,27 @@ public static class ServiceDefaultsExtensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Checks Host and Origin of every request before any endpoint runs (<see cref="RequestGuardMiddleware"/>); the
+    /// <c>Security</c> section lists what is allowed besides loopback and same-origin.
+    /// </summary>
+    public static TBuilder AddRequestGuard<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(RequestGuardOptions.SectionName);
+        builder.Services.AddOptions<RequestGuardOptions>()
+            .Configure(o => RequestGuardOptions.Bind(o, section));
+        // Validated here, at start-up, so a typo stops the service with a message naming the entry.
+        var configured = new RequestGuardOptions();
+        RequestGuardOptions.Bind(configured, section);
+        if (configured.Validate() is { } message)
+        {
+            throw new InvalidOperationException(message);
+        }
+        builder.Services.AddTransient<IStartupFilter, RequestGuardStartupFilter>();
         return builder;
     }
 

@@ -18,16 +18,18 @@ internal static class RateLimitKeys
     private const int MaxPlainPrincipalLength = 128;
 
     /// <summary>
-    /// The authenticated user's id (<c>NameIdentifier</c>, else <c>sub</c>, else <c>upn</c>, as sessions are bound; with the
-    /// <c>iss</c> claim in front when there is one, so equal ids of two issuers stay apart), else <c>anon:&lt;client IP&gt;</c>.
+    /// The authenticated principal's id (<c>NameIdentifier</c>, else <c>sub</c>, else <c>upn</c>: the id sessions are bound
+    /// to; the gateway's authentication makes it <c>jwt:{sub}</c> or <c>key:{name}</c>), else — no principal, or the
+    /// gateway's anonymous principal, which every anonymous caller shares — <c>anon:&lt;client IP&gt;</c>.
     /// </summary>
     public static string PrincipalOf(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var user = context.User;
         if (user.Identity?.IsAuthenticated == true
-            && (user.FindFirst(ClaimTypes.NameIdentifier) ?? user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.Upn))?.Value is { Length: > 0 } id)
+            && (user.FindFirst(ClaimTypes.NameIdentifier) ?? user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.Upn))?.Value is { Length: > 0 } id
+            && id != Security.GatewayPrincipal.AnonymousId)
         {
-            return Safe(user.FindFirst("iss")?.Value is { Length: > 0 } issuer ? $"u:{issuer}|{id}" : "u:" + id);
+            return Safe("u:" + id);
         }
         // Behind a proxy this is the proxy's address unless forwarded headers are applied (ASPNETCORE_FORWARDEDHEADERS_ENABLED).
         return "anon:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");

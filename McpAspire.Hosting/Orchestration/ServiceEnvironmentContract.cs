@@ -60,6 +60,9 @@ internal static class ServiceEnvironmentContract
         if (context.IsPublishMode && resource is ProjectResource)
         {
             env["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true";
+            // Deployed, services call each other by resource name; an externally reachable service answers the
+            // ingress's public host, which the manifest cannot know, so it relies on its authentication instead.
+            env["Security__AllowedHosts"] = resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal) ? "*" : resource.Name;
             if (httpEndpoints.Count > 0)
             {
                 env["HTTP_PORTS"] = string.Join(';', httpEndpoints.Select(e => $"{{{resource.Name}.bindings.{e.Name}.targetPort}}"));

@@ -25,6 +25,8 @@ internal sealed class LegacySseEndpoint(
     IHostApplicationLifetime lifetime)
 {
     private readonly ConcurrentDictionary<string, SseResponseStreamTransport> _sessions = new(StringComparer.Ordinal);
+    // Who opened each stream: a message from another principal is answered like one for an unknown session.
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     private readonly McpEndpointOptions _options = options.Value;
 
     public int Count => _sessions.Count;
@@ -43,6 +45,10 @@ internal sealed class LegacySseEndpoint(
         var transport = new SseResponseStreamTransport(context.Response.Body, messageUrl, sessionId);
         await using (transport.ConfigureAwait(false))
         {
+            if (OwnerOf(context.User) is { } owner)
+            {
+                _owners[sessionId] = owner;
+            }
             _sessions[sessionId] = transport;
             try
             {
@@ -74,6 +80,7 @@ internal sealed class LegacySseEndpoint(
             finally
             {
                 _sessions.TryRemove(sessionId, out _);
+                _owners.TryRemove(sessionId, out _);
             }
         }
     }
@@ -91,7 +98,8 @@ internal sealed class LegacySseEndpoint(
             await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.ServerError, "Bad Request: the sessionId query parameter is required.").ConfigureAwait(false);
             return;
         }
-        if (!_sessions.TryGetValue(sessionId, out var transport))
+        if (!_sessions.TryGetValue(sessionId, out var transport)
+            || !string.Equals(_owners.TryGetValue(sessionId, out var owner) ? owner : null, OwnerOf(context.User), StringComparison.Ordinal))
         {
             await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status404NotFound, JsonRpcErrorCodes.SessionNotFound, "Session not found: open a new stream at " + _options.LegacySsePath + ".").ConfigureAwait(false);
             return;
@@ -129,4 +137,9 @@ internal sealed class LegacySseEndpoint(
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsync("Accepted", context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static string? OwnerOf(System.Security.Claims.ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+            ? (user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier) ?? user.FindFirst("sub"))?.Value
+            : null;
 }

@@ -568,7 +568,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
 
     /// <summary>
     /// Finds the live session for the request's <c>Mcp-Session-Id</c>, re-validating it against the store now and
-    /// then, or re-hydrates it from the store when another replica created it. Writes 400/403/404 when it cannot.
+    /// then, or re-hydrates it from the store when another replica created it. Writes 400/404 when it cannot (404 also
+    /// for a session of another principal).
     /// </summary>
     private async Task<McpLiveSession?> FindSessionAsync(HttpContext context, RequestId id)
     {
@@ -605,8 +606,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         }
         if (!string.Equals(session.UserId, UserIdOf(context.User), StringComparison.Ordinal))
         {
-            await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status403Forbidden, JsonRpcErrorCodes.ServerError,
-                "Forbidden: the session belongs to another user.", id).ConfigureAwait(false);
+            // Another principal's session looks exactly like a missing one: no hint that the id exists.
+            await WriteSessionNotFoundAsync(context, id).ConfigureAwait(false);
             return null;
         }
         context.Response.Headers[McpHttpHeaders.SessionId] = session.Id;
@@ -911,6 +912,8 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         return WebEncoders.Base64UrlEncode(bytes);
     }
 
+    // The principal a session is bound to: the app's own stable id (the gateway sets NameIdentifier to jwt:{sub},
+    // key:{name} or anonymous), else the token's subject; null when unauthenticated.
     private static string? UserIdOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true
             ? (user.FindFirst(ClaimTypes.NameIdentifier) ?? user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.Upn))?.Value

@@ -35,6 +35,9 @@ public sealed partial class StateExceptionHandler : IExceptionHandler
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", bad.Message),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON for this endpoint."),
             ArgumentException arg => (StatusCodes.Status400BadRequest, "Invalid request", arg.Message),
+            // JsonElement defers UTF-8 checks of string contents until they are read (GetRawText, GetString).
+            System.Text.DecoderFallbackException or InvalidOperationException { InnerException: System.Text.DecoderFallbackException } =>
+                (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid UTF-8."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", "The client went away."),
             OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, "Timed out", "The request took longer than its timeout."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),

@@ -30,11 +30,22 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static Task<RunningApp> ToolHostAsync(int port = 0, IDictionary<string, string?>? settings = null) =>
-        StartAsync(ToolHostApp.Build(["--urls", $"http://127.0.0.1:{port}"], b => Configure(b, settings)));
+    public static Task<RunningApp> ToolHostAsync(int port = 0, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(ToolHostApp.Build(["--urls", $"http://127.0.0.1:{port}"], b =>
+        {
+            Configure(b, settings);
+            configure?.Invoke(b);
+        }));
 
-    public static Task<RunningApp> GatewayAsync(IDictionary<string, string?> settings) =>
-        StartAsync(GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b => Configure(b, settings)));
+    public static Task<RunningApp> GatewayAsync(IDictionary<string, string?> settings)
+    {
+        // Tests that do not configure Gateway:Auth run the gateway in its local anonymous mode.
+        if (!settings.Keys.Any(k => k.StartsWith("Gateway:Auth:", StringComparison.Ordinal)))
+        {
+            settings = new Dictionary<string, string?>(settings) { ["Gateway:Auth:AllowAnonymous"] = "true" };
+        }
+        return StartAsync(GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b => Configure(b, settings)));
+    }
 
     private static void Configure(WebApplicationBuilder builder, IDictionary<string, string?>? settings)
     {

@@ -39,6 +39,7 @@ public sealed class GatewayOverheadScenario : IScenario
             {
                 ["Gateway:Servers:toolhost:Url"] = new Uri(toolHostUri, "mcp").ToString(),
                 ["Gateway:PrefixMode"] = "Never",
+                ["Gateway:Auth:AllowAnonymous"] = "true",
             });
         });
         await gateway.StartAsync(cancellationToken);

@@ -114,6 +114,7 @@ public sealed class GatewayRateLimitScenario : IScenario
         {
             ["Gateway:Servers:toolhost:Url"] = downstream,
             ["Gateway:PrefixMode"] = "Never",
+            ["Gateway:Auth:AllowAnonymous"] = "true",
         };
         var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {

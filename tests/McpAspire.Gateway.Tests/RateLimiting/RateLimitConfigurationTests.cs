@@ -16,7 +16,7 @@ public sealed class RateLimitConfigurationTests
         GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Logging.ClearProviders();
-            var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Gateway:Auth:AllowAnonymous"] = "true" };
             foreach (var (key, value) in settings)
             {
                 merged[key] = value; // later entries override the defaults before them

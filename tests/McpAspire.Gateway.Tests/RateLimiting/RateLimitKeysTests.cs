@@ -20,12 +20,16 @@ public sealed class RateLimitKeysTests
     }
 
     [Fact]
-    public void Authenticated_users_by_id_with_their_issuer_else_the_client_address()
+    public void Authenticated_principals_by_id_else_the_client_address()
     {
         Assert.Equal("anon:10.1.2.3", RateLimitKeys.PrincipalOf(Context()));
         Assert.Equal("u:alice", RateLimitKeys.PrincipalOf(Context(new Claim(ClaimTypes.NameIdentifier, "alice"), new Claim("sub", "other"))));
         Assert.Equal("u:bob", RateLimitKeys.PrincipalOf(Context(new Claim("sub", "bob"))));
-        Assert.Equal("u:https://idp.example|bob", RateLimitKeys.PrincipalOf(Context(new Claim("sub", "bob"), new Claim("iss", "https://idp.example"))));
+        Assert.Equal("u:key:ci", RateLimitKeys.PrincipalOf(Context(new Claim(ClaimTypes.NameIdentifier, "key:ci"))));
+        // The gateway's anonymous principal is shared by every anonymous caller: they count by address instead.
+        var anonymous = Context();
+        anonymous.User = McpAspire.Gateway.Security.GatewayPrincipal.Create(McpAspire.Gateway.Security.GatewayPrincipal.AnonymousId, "Anonymous", ["mcp:tools"], []);
+        Assert.Equal("anon:10.1.2.3", RateLimitKeys.PrincipalOf(anonymous));
         Assert.Equal("u:carol@example.com", RateLimitKeys.PrincipalOf(Context(new Claim(ClaimTypes.Upn, "carol@example.com"))));
         // Authenticated without any id claim: counted by address, like anonymous callers.
         Assert.Equal("anon:10.1.2.3", RateLimitKeys.PrincipalOf(Context(new Claim(ClaimTypes.Name, "nameless"))));

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Security.Claims;
 using System.Text.Json;
 using McpAspire.Gateway.RateLimiting;
 using Microsoft.AspNetCore.Builder;
@@ -14,25 +13,27 @@ using Microsoft.Extensions.Logging;
 namespace McpAspire.Gateway.Tests.RateLimiting;
 
 /// <summary>
-/// Test-only stand-in for the authentication middleware (another part of the gateway): an <c>X-Test-User</c> header
-/// becomes an authenticated <see cref="ClaimsPrincipal"/> with that NameIdentifier.
+/// The gateway's real API-key authentication for the rate-limit tests: one key per test user (principal id
+/// <c>key:{user}</c>), and anonymous callers allowed (counted by address).
 /// </summary>
-internal sealed class TestUserStartupFilter : IStartupFilter
+internal static class TestUsers
 {
-    public const string Header = "X-Test-User";
+    public static readonly string[] Names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace"];
 
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    public static string KeyOf(string user) => $"mcpk_ratelimit-test-{user}-0123456789";
+
+    public static void AddTo(IDictionary<string, string?> settings)
     {
-        app.Use((context, nextMiddleware) =>
+        settings["Gateway:Auth:AllowAnonymous"] = "true";
+        for (var i = 0; i < Names.Length; i++)
         {
-            if (context.Request.Headers[Header].ToString() is { Length: > 0 } user)
-            {
-                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user)], "test"));
-            }
-            return nextMiddleware(context);
-        });
-        next(app);
-    };
+            settings[$"Gateway:Auth:ApiKeys:{i}:Name"] = Names[i];
+            settings[$"Gateway:Auth:ApiKeys:{i}:Hash"] = McpAspire.Gateway.Security.ApiKeyHasher.Hash(KeyOf(Names[i]));
+        }
+    }
+
+    public static void Authenticate(HttpRequestMessage request, string user) =>
+        request.Headers.TryAddWithoutValidation(McpAspire.Gateway.Security.GatewayAuthenticationHandler.ApiKeyHeader, KeyOf(user));
 }
 
 /// <summary>A gateway replica with rate limits on real Kestrel, plus what the tests read from it.</summary>
@@ -53,6 +54,8 @@ internal sealed class LimitedGateway : IAsyncDisposable
 
     public static async Task<LimitedGateway> StartAsync(IDictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
+        settings = new Dictionary<string, string?>(settings);
+        TestUsers.AddTo(settings);
         var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Logging.ClearProviders();
@@ -61,7 +64,6 @@ internal sealed class LimitedGateway : IAsyncDisposable
                 b.Logging.AddProvider(logs);
             }
             b.Configuration.AddInMemoryCollection(settings);
-            b.Services.AddSingleton<IStartupFilter, TestUserStartupFilter>();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -136,7 +138,7 @@ internal sealed class RateLimitMeter : IDisposable
 /// <summary>Requests the rate-limit tests send, and what they check in a 429.</summary>
 internal static class LimitedCalls
 {
-    /// <summary>A 2026-07-28 stateless <c>tools/call</c> as one user (null: anonymous).</summary>
+    /// <summary>A 2026-07-28 stateless <c>tools/call</c> as one user (with its API key; null: anonymous).</summary>
     public static HttpRequestMessage Stateless(Uri mcp, string? user, string tool, long id = 1)
     {
         var request = RawMcp.Post(mcp, $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":"{{{tool}}}","arguments":{"message":"m{{{id}}}"},{{{RawMcp.Meta2026}}}}}""");
@@ -145,7 +147,7 @@ internal static class LimitedCalls
         request.Headers.Add("Mcp-Name", tool);
         if (user is not null)
         {
-            request.Headers.Add(TestUserStartupFilter.Header, user);
+            TestUsers.Authenticate(request, user);
         }
         return request;
     }

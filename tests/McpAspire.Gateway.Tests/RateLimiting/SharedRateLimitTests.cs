@@ -66,7 +66,7 @@ public sealed class SharedRateLimitTests
         // One key for alice, under the prefix, with a TTL (nothing leaks).
         await using var client = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var db = client.GetDatabase();
-        var ttl = await db.KeyTimeToLiveAsync("gateway:ratelimit:{u:alice}:p");
+        var ttl = await db.KeyTimeToLiveAsync("gateway:ratelimit:{u:key:alice}:p");
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61)); // a full refill (5 × 720 s) plus 1 s
 
@@ -121,10 +121,10 @@ public sealed class SharedRateLimitTests
         using var list = RawMcp.Post(gateway.McpUri, "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/list\",\"params\":{" + RawMcp.Meta2026 + "}}");
         list.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         list.Headers.Add("Mcp-Method", "tools/list");
-        list.Headers.Add(TestUserStartupFilter.Header, "alice");
+        TestUsers.Authenticate(list, "alice");
         LimitedCalls.AssertServed(await LimitedCalls.SendAsync(http, list));
         await using var client = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var bucket = (string?)await client.GetDatabase().StringGetAsync("gateway:ratelimit:{u:alice}:p");
+        var bucket = (string?)await client.GetDatabase().StringGetAsync("gateway:ratelimit:{u:key:alice}:p");
         var tokens = double.Parse(bucket!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(tokens, 100 - 6, 100 - 6 + 0.5); // 5 tool calls + 1 list taken; refill is 1 per 6 min
         Assert.Equal(3, meter.RejectedTool);
@@ -139,7 +139,7 @@ public sealed class SharedRateLimitTests
         await using var gateway = await LimitedGateway.StartAsync(Settings(redis, toolHost.McpUri, ("Principal:Limit", "3"), ("Principal:Window", "01:00:00")));
         await gateway.WaitReadyAsync();
         using var http = new HttpClient();
-        http.DefaultRequestHeaders.Add(TestUserStartupFilter.Header, "carol");
+        http.DefaultRequestHeaders.Add(McpAspire.Gateway.Security.GatewayAuthenticationHandler.ApiKeyHeader, TestUsers.KeyOf("carol"));
 
         // initialize counts (1); notifications/initialized does not.
         var sessionId = await RawMcp.InitializeAsync(http, gateway.McpUri);

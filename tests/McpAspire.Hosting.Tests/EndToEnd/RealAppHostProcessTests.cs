@@ -47,6 +47,8 @@ public sealed class RealAppHostProcessTests
         Assert.Equal(dashboardUrl, gatewayEnv["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal($"x-otlp-api-key={env["Dashboard__Otlp__ApiKey"]}", gatewayEnv["OTEL_EXPORTER_OTLP_HEADERS"]);
         Assert.False(env.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        // Local runs serve /mcp anonymously (the manifest test below checks that publish mode does not).
+        Assert.Equal("true", gatewayEnv["Gateway__Auth__AllowAnonymous"]);
     }
 
     [Fact]
@@ -75,7 +77,9 @@ public sealed class RealAppHostProcessTests
             await process.WaitForExitAsync(cts.Token);
             Assert.True(process.ExitCode == 0, await stdout + await stderr);
             Assert.True(File.Exists(output));
-            Assert.Contains("\"project.v0\"", await File.ReadAllTextAsync(output), StringComparison.Ordinal);
+            var manifest = await File.ReadAllTextAsync(output);
+            Assert.Contains("\"project.v0\"", manifest, StringComparison.Ordinal);
+            Assert.DoesNotContain("AllowAnonymous", manifest, StringComparison.Ordinal);
 
             using var bad = Process.Start(RunningAppHost.StartInfo(["--publisher", "manifest"]))!;
             var badOut = bad.StandardOutput.ReadToEndAsync();

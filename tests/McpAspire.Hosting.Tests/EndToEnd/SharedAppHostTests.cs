@@ -103,6 +103,31 @@ public sealed class SharedAppHostTests
         await Assert.ThrowsAsync<DistributedApplicationException>(() => App.GetConnectionStringAsync("statesvc"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_resource_service_survives_the_hostile_corpus(bool withKey)
+    {
+        var probe = new McpAspire.TestSupport.HostileInput.HostileEndpointProbe
+        {
+            Authorize = withKey ? r => r.Headers.TryAddWithoutValidation(ResourceServiceHost.ApiKeyHeader, App.ResourceServiceApiKey) : null,
+            RawAuthorizationHeaders = withKey ? $"{ResourceServiceHost.ApiKeyHeader}: {App.ResourceServiceApiKey}\r\n" : string.Empty,
+        };
+        var report = await probe.RunAsync(
+        [
+            McpAspire.TestSupport.HostileInput.HostileEndpointProbe.Endpoint("/resources", "GET"),
+            McpAspire.TestSupport.HostileInput.HostileEndpointProbe.Endpoint("/resources/watch", "GET"),
+            McpAspire.TestSupport.HostileInput.HostileEndpointProbe.Endpoint("/resources/{name}/logs", "GET"),
+            McpAspire.TestSupport.HostileInput.HostileEndpointProbe.Endpoint("/resources/{name}/commands/{command}", "POST"),
+        ], App.ResourceServiceUrl!);
+
+        Assert.True(report.Failures.Count == 0, report.Summary + Environment.NewLine + string.Join(Environment.NewLine, report.Failures.Take(40)));
+        foreach (var name in AppHostFixture.Resources)
+        {
+            Assert.Equal(ResourceState.Running, App.ResourceNotifications.GetSnapshot(name).State);
+        }
+    }
+
     [Fact]
     public async Task The_resource_service_serves_resources_logs_and_commands_behind_its_key()
     {

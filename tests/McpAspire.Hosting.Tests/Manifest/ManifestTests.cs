@@ -56,6 +56,8 @@ public sealed class ManifestTests
             Assert.Equal("{toolhost.bindings.http.url}", env.GetProperty("services__toolhost__http__0").GetString());
             Assert.Equal("true", env.GetProperty("ASPNETCORE_FORWARDEDHEADERS_ENABLED").GetString());
             Assert.Equal("{gateway.bindings.http.targetPort}", env.GetProperty("HTTP_PORTS").GetString());
+            Assert.Equal("*", env.GetProperty("Security__AllowedHosts").GetString());
+            Assert.Equal("statesvc", resources.GetProperty("statesvc").GetProperty("env").GetProperty("Security__AllowedHosts").GetString());
             var http = gateway.GetProperty("bindings").GetProperty("http");
             Assert.True(http.GetProperty("external").GetBoolean());
             Assert.Equal(7080, http.GetProperty("port").GetInt32());

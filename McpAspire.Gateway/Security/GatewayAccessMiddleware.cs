@@ -1,0 +1,79 @@
+using McpAspire.Mcp.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.Gateway.Security;
+
+/// <summary>
+/// Guards the paths that need a principal: <c>/mcp</c> (every method), the legacy SSE pair, and <c>/stats</c> (admin
+/// scope). Authenticates only there, so <c>/health</c>, <c>/alive</c> and <c>/.well-known</c> stay anonymous and cost
+/// nothing. No principal → 401 challenge; a principal without the required scopes → 403 insufficient_scope.
+/// </summary>
+public sealed class GatewayAccessMiddleware
+{
+    private static readonly PathString s_stats = "/stats";
+    private readonly RequestDelegate _next;
+    private readonly IOptionsMonitor<GatewayAuthOptions> _auth;
+    private readonly PathString _mcp = ProtectedResource.McpPath;
+    private readonly PathString _legacySse;
+    private readonly PathString _legacyMessage;
+
+    /// <summary>Creates the middleware.</summary>
+    public GatewayAccessMiddleware(RequestDelegate next, IOptionsMonitor<GatewayAuthOptions> auth, IOptions<McpEndpointOptions> endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _next = next;
+        _auth = auth;
+        _legacySse = endpoint.Value.LegacySsePath;
+        _legacyMessage = endpoint.Value.LegacyMessagePath;
+    }
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path;
+        var isStats = path.Equals(s_stats, StringComparison.OrdinalIgnoreCase);
+        var isMcp = path.StartsWithSegments(_mcp, StringComparison.OrdinalIgnoreCase)
+            || path.Equals(_legacySse, StringComparison.OrdinalIgnoreCase)
+            || path.Equals(_legacyMessage, StringComparison.OrdinalIgnoreCase);
+        if (!isStats && !isMcp)
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+        var result = await context.AuthenticateAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            await context.ChallengeAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
+            return;
+        }
+        var user = result.Principal;
+        context.User = user;
+        var options = _auth.CurrentValue;
+        var missing = isStats
+            ? (GatewayPrincipal.HasScope(user, options.AdminScope) ? null : options.AdminScope)
+            : MissingScopes(user, options.RequiredScopes);
+        if (missing is not null)
+        {
+            var properties = new AuthenticationProperties();
+            properties.Items[GatewayAuthenticationHandler.RequiredScopeItem] = missing;
+            await context.ForbidAsync(GatewayPrincipal.Scheme, properties).ConfigureAwait(false);
+            return;
+        }
+        await _next(context).ConfigureAwait(false);
+    }
+
+    private static string? MissingScopes(System.Security.Claims.ClaimsPrincipal user, IList<string> required)
+    {
+        foreach (var scope in required)
+        {
+            if (!GatewayPrincipal.HasScope(user, scope))
+            {
+                // The challenge names every required scope, so a client can ask for them all at once (step-up).
+                return string.Join(' ', required);
+            }
+        }
+        return null;
+    }
+}

@@ -92,6 +92,8 @@ public sealed class GatewayRateLimitScenario : IScenario
             BenchResult.Report(Name_, "tools_call_limits_memory_p99", limitedMemory.Best.P99Ms, "ms", baseline.Best.P99Ms);
             BenchResult.Report(Name_, "process_cpu_per_call_limits_redis", limitedRedis.CpuMicrosecondsPerCall, "us", baseline.CpuMicrosecondsPerCall);
             BenchResult.Report(Name_, "process_cpu_per_call_limits_memory", limitedMemory.CpuMicrosecondsPerCall, "us", baseline.CpuMicrosecondsPerCall);
+            BenchResult.Report(Name_, "allocated_per_call_limits_redis", limitedRedis.AllocatedBytesPerCall, "bytes", baseline.AllocatedBytesPerCall);
+            BenchResult.Report(Name_, "allocated_per_call_limits_memory", limitedMemory.AllocatedBytesPerCall, "bytes", baseline.AllocatedBytesPerCall);
             BenchResult.Report(Name_, "redis_server_cpu_per_call", limitedRedis.Calls == 0 ? 0 : redisCpuSeconds * 1e6 / limitedRedis.Calls, "us");
             BenchResult.Report(Name_, "redis_scripts_per_call", limitedRedis.Calls == 0 ? 0 : (double)scriptCalls / limitedRedis.Calls, "calls");
             errors = variants.Sum(v => v.Errors);
@@ -143,6 +145,7 @@ public sealed class GatewayRateLimitScenario : IScenario
         private readonly Uri _uri = new(Address(gateway), "mcp");
         private long _calls;
         private TimeSpan _cpu;
+        private long _allocated;
 
         public WebApplication Gateway => gateway;
 
@@ -154,15 +157,20 @@ public sealed class GatewayRateLimitScenario : IScenario
 
         public double CpuMicrosecondsPerCall => Calls == 0 ? 0 : _cpu.TotalMicroseconds / Calls;
 
+        /// <summary>Bytes allocated in this process per call (load generator, gateway and tool host together).</summary>
+        public double AllocatedBytesPerCall => Calls == 0 ? 0 : (double)_allocated / Calls;
+
         public async Task RunAsync(HttpClient http, TimeSpan duration, CancellationToken cancellationToken)
         {
             var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var run = await LoadLoop.RunAsync(Callers, duration, async (_, ct) =>
             {
                 Interlocked.Increment(ref _calls);
                 await SendAsync(http, _uri, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             _cpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             Errors += run.Errors;
             Best = Best is null || run.PerSecond > Best.PerSecond ? run : Best;
         }

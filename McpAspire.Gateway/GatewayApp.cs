@@ -2,6 +2,7 @@ using McpAspire.Gateway.Configuration;
 using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
 using McpAspire.Gateway.Front;
+using McpAspire.Gateway.RateLimiting;
 using McpAspire.Gateway.Security;
 using McpAspire.Gateway.Sessions;
 using McpAspire.Mcp.Distributed.Hosting;
@@ -38,6 +39,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<NotificationHub>();
         builder.Services.AddSingleton<GatewayMcpHandlers>();
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstreams");
+        builder.AddGatewayRateLimits();
 
         var listTtl = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()?.ListResultTimeToLive ?? TimeSpan.FromSeconds(10);
         var mcp = builder.Services.AddMcpEndpoint(endpoint =>

@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/prereqs.sh"
 ensure_dotnet_tools
 case "${1:-}" in
-  redis-client|state-touch|apphost-start|toolhost-messages|session-store) ensure_redis ;;
+  redis-client|state-touch|apphost-start|toolhost-messages|session-store|gateway-ratelimit) ensure_redis ;;
 esac
 dotnet build "$root/bench/McpAspire.Bench/McpAspire.Bench.csproj" -c Release -nologo -clp:ErrorsOnly >&2
 exec dotnet "$root/bench/McpAspire.Bench/bin/Release/net10.0/McpAspire.Bench.dll" "$@"

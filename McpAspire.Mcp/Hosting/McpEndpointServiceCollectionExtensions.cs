@@ -1,4 +1,5 @@
 using McpAspire.Mcp.Events;
+using McpAspire.Mcp.Filters;
 using McpAspire.Mcp.Hosting;
 using McpAspire.Mcp.Http;
 using McpAspire.Mcp.Sessions;
@@ -37,6 +38,7 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
         services.TryAddSingleton<IMcpEventStore, InMemoryMcpEventStore>();
         services.TryAddSingleton<McpLiveSessionRegistry>();
+        services.TryAddSingleton<McpRequestFilterPipeline>();
         services.TryAddSingleton<StreamableHttpEndpoint>();
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();

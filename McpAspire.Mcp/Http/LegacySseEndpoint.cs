@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using McpAspire.Mcp.Filters;
 using McpAspire.Mcp.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,7 @@ internal sealed class LegacySseEndpoint(
     IOptions<McpEndpointOptions> options,
     IOptions<McpServerOptions> serverOptions,
     StreamableHttpEndpoint streamable,
+    McpRequestFilterPipeline filters,
     IServiceProvider services,
     ILoggerFactory loggerFactory,
     IHostApplicationLifetime lifetime)
@@ -106,6 +108,16 @@ internal sealed class LegacySseEndpoint(
         if (read.Message is not { } message)
         {
             await JsonRpcErrorWriter.WriteAsync(context, read.StatusCode, read.ErrorCode, read.Error!, read.Id).ConfigureAwait(false);
+            return;
+        }
+        var method = message switch
+        {
+            JsonRpcRequest r => r.Method,
+            JsonRpcNotification n => n.Method,
+            _ => null,
+        };
+        if (await filters.RejectAsync(context, message, method, (message as JsonRpcRequest)?.Params ?? (message as JsonRpcNotification)?.Params, read.Id).ConfigureAwait(false) is not null)
+        {
             return;
         }
         if (context.User.Identity?.IsAuthenticated == true)

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpAspire.Mcp.Events;
+using McpAspire.Mcp.Filters;
 using McpAspire.Mcp.Hosting;
 using McpAspire.Mcp.Sessions;
 using McpAspire.Mcp.Telemetry;
@@ -43,6 +44,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     private readonly IMcpEventStore _events;
     private readonly SdkEventStreamStore _sdkEvents;
     private readonly McpLiveSessionRegistry _live;
+    private readonly McpRequestFilterPipeline _filters;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -56,6 +58,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         IMcpSessionStore sessions,
         IMcpEventStore events,
         McpLiveSessionRegistry live,
+        McpRequestFilterPipeline filters,
         IServiceProvider services,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
@@ -69,6 +72,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         _events = events;
         _sdkEvents = new SdkEventStreamStore(events, _options.ServeGetStreamFromEventStore);
         _live = live;
+        _filters = filters;
         _services = services;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<StreamableHttpEndpoint>();
@@ -150,6 +154,11 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
                 message.Context.User = context.User;
             }
 
+            // Registered filters (the gateway's rate limits) may reject before any session or SDK work.
+            if ((errorType = await _filters.RejectAsync(context, message, method, parameters, read.Id).ConfigureAwait(false)) is not null)
+            {
+                return;
+            }
             var metaVersion = MetaString(parameters, MetaKeys.ProtocolVersion);
             if (McpProtocolVersions.IsStateless(headerVersion) || McpProtocolVersions.IsStateless(metaVersion))
             {

@@ -8,6 +8,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
     new McpAspire.Bench.Scenarios.GatewayAuthScenario(),
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
+    new McpAspire.Bench.Scenarios.GatewayRateLimitScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.SessionStoreScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
@@ -15,7 +16,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-ratelimit", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -1,0 +1,9 @@
+namespace McpAspire.Gateway.RateLimiting;
+
+/// <summary>Outcome of one check.</summary>
+internal enum RateLimitOutcome
+{
+    Allowed,
+    Rejected,
+    StoreUnavailable,
+}

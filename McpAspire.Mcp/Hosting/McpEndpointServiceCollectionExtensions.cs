@@ -37,6 +37,7 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
         services.TryAddSingleton<IMcpEventStore, InMemoryMcpEventStore>();
         services.TryAddSingleton<McpLiveSessionRegistry>();
+        services.TryAddSingleton(sp => new McpLiveSessions(sp.GetRequiredService<McpLiveSessionRegistry>()));
         services.TryAddSingleton<StreamableHttpEndpoint>();
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();

@@ -64,9 +64,12 @@ public sealed class GatewayOverheadScenario : IScenario
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
             BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_per_s", throughStateless.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_p50", throughStateless.P50Ms, "ms", direct.P50Ms);
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway_2026_downstream", throughStateless.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50_1_caller", throughAlone.P50Ms, "ms", directAlone.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99_1_caller", throughAlone.P99Ms, "ms", directAlone.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency_1_caller", throughAlone.P50Ms - directAlone.P50Ms, "ms");
+            // Everything in this process allocates (load generator, gateway, tool host): the difference is the gateway's hop.
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway_1_caller", throughAlone.AllocatedBytesPerOperation / 1024, "KiB", directAlone.AllocatedBytesPerOperation / 1024);
             BenchResult.Report(Name_, "tools_list_from_catalog_per_s", listing.PerSecond, "lists/s");
             BenchResult.Report(Name_, "tools_list_from_catalog_p99", listing.P99Ms, "ms");
             errors = direct.Errors + through.Errors + throughStateless.Errors + directAlone.Errors + throughAlone.Errors + listing.Errors;

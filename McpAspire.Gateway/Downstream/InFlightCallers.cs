@@ -7,7 +7,9 @@ namespace McpAspire.Gateway.Downstream;
 /// The upstream clients (their session's server object) with a request in flight on one shared downstream connection.
 /// A server→client request from the downstream (sampling, elicitation, roots) carries no link to the request that
 /// caused it, so it is forwarded only when exactly one eligible caller is in flight; otherwise it fails with a clear
-/// error rather than risk asking the wrong user. Per-session downstream connections would lift this limit.
+/// error rather than risk asking the wrong user. Over HTTP, sessions that can answer such requests get their own
+/// downstream session (<see cref="DedicatedDownstreamClients"/>), so this applies to stdio downstreams, to 2026 callers
+/// and past that limit.
 /// </summary>
 public sealed class InFlightCallers
 {

@@ -66,5 +66,8 @@ public sealed class ConcurrentSamplingTests
             Assert.DoesNotContain($"{other} answers", text, StringComparison.Ordinal);
             Assert.Contains("asked by " + who, prompts[who], StringComparison.Ordinal);
         }
+        // One downstream session of its own per client, besides the shared connection.
+        var stats = await gateway.StatsAsync();
+        Assert.Equal(2, stats.GetProperty("servers").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "everything").GetProperty("dedicatedSessions").GetInt32());
     }
 }

@@ -76,12 +76,18 @@ public static class GatewayApp
             // Each new session also records the downstreams' client state (status, tool count, downstream session id).
             var stateStore = builder.Services.Last(d => d.ServiceType == typeof(IMcpSessionStore));
             builder.Services.Remove(stateStore);
+            builder.Services.AddSingleton(sp => new LiveSessionClientRecords(
+                sp.GetRequiredService<DownstreamManager>(),
+                sp.GetRequiredKeyedService<StateServiceClient>(StateServiceMcpStoreServiceCollectionExtensions.HttpClientName),
+                sp.GetRequiredService<IOptions<StateServiceMcpStoreOptions>>().Value.Principal,
+                sp.GetRequiredService<ILogger<LiveSessionClientRecords>>()));
             builder.Services.AddSingleton<IMcpSessionStore>(sp => new DownstreamRegisteringSessionStore(
                 (IMcpSessionStore)stateStore.ImplementationFactory!(sp),
                 sp.GetRequiredKeyedService<StateServiceClient>(StateServiceMcpStoreServiceCollectionExtensions.HttpClientName),
                 sp.GetRequiredService<DownstreamManager>(),
                 sp.GetRequiredService<IOptions<StateServiceMcpStoreOptions>>(),
-                sp.GetRequiredService<ILogger<DownstreamRegisteringSessionStore>>()));
+                sp.GetRequiredService<ILogger<DownstreamRegisteringSessionStore>>(),
+                sp.GetRequiredService<LiveSessionClientRecords>()));
             // A session deleted or expired through one replica is gone on the others within a second.
             builder.Services.PostConfigure<McpAspire.Mcp.Hosting.McpEndpointOptions>(endpoint => endpoint.SessionTouchInterval = TimeSpan.FromSeconds(1));
         }

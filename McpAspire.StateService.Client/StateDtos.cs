@@ -75,6 +75,15 @@ public sealed record ToolCountRequest(long ToolCount);
 /// <summary>Body of <c>PUT …/status</c>.</summary>
 public sealed record ClientStatusRequest(string Status, string? DownstreamSessionId = null);
 
+/// <summary>
+/// One change of one downstream applied to the client record <paramref name="Name"/> of many sessions at once (the
+/// gateway's downstream changed status or tool count): fields left null are not changed.
+/// </summary>
+public sealed record ClientBatchUpdateRequest(string Name, List<string> SessionIds, string? Status = null, long? ToolCount = null, string? DownstreamSessionId = null);
+
+/// <summary>How many of the sessions had the record (updated), and the sessions that do not exist (for this principal) or lack it.</summary>
+public sealed record ClientBatchUpdateResult(int Updated, List<string> NotFound);
+
 /// <summary>Result of a cleanup run.</summary>
 public sealed record CleanupResult(long Removed);
 
@@ -148,6 +157,8 @@ public sealed record StateStats(
 [JsonSerializable(typeof(RegisterClientRequest))]
 [JsonSerializable(typeof(ToolCountRequest))]
 [JsonSerializable(typeof(ClientStatusRequest))]
+[JsonSerializable(typeof(ClientBatchUpdateRequest))]
+[JsonSerializable(typeof(ClientBatchUpdateResult))]
 [JsonSerializable(typeof(CleanupResult))]
 [JsonSerializable(typeof(SessionEvent))]
 [JsonSerializable(typeof(List<SessionEvent>))]

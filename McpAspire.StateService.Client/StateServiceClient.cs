@@ -72,6 +72,10 @@ public sealed class StateServiceClient
     public Task<bool> SetMcpClientStatusAsync(string principal, string sessionId, string name, string status, string? downstreamSessionId = null, CancellationToken cancellationToken = default) =>
         SendFoundAsync(HttpMethod.Put, $"sessions/{E(sessionId)}/clients/{E(name)}/status", principal, new ClientStatusRequest(status, downstreamSessionId), s_json.ClientStatusRequest, cancellationToken);
 
+    /// <summary>Applies one downstream's new status and/or tool count to its client record in many sessions: one request.</summary>
+    public Task<ClientBatchUpdateResult?> UpdateMcpClientsAsync(string principal, ClientBatchUpdateRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "clients/batch-update", principal, request, s_json.ClientBatchUpdateRequest, s_json.ClientBatchUpdateResult, cancellationToken);
+
     public Task<bool> SetMcpClientMetadataAsync(string principal, string sessionId, string name, Dictionary<string, string?> changes, CancellationToken cancellationToken = default) =>
         SendFoundAsync(HttpMethod.Patch, $"sessions/{E(sessionId)}/clients/{E(name)}/metadata", principal, changes, s_json.DictionaryStringString, cancellationToken);
 

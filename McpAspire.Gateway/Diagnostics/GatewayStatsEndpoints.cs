@@ -4,7 +4,7 @@ using ModelContextProtocol.Protocol;
 
 namespace McpAspire.Gateway.Diagnostics;
 
-/// <summary>One downstream in <c>/stats</c>.</summary>
+/// <summary>One downstream in <c>/stats</c> (<c>DedicatedSessions</c>: per-session downstream sessions open, HTTP only).</summary>
 public sealed record DownstreamReport(
     string Name,
     string Transport,
@@ -20,7 +20,8 @@ public sealed record DownstreamReport(
     int Prompts,
     int Resources,
     int ResourceTemplates,
-    DownstreamStatsSnapshot Requests);
+    DownstreamStatsSnapshot Requests,
+    int DedicatedSessions);
 
 /// <summary>The whole <c>/stats</c> document.</summary>
 public sealed record GatewayReport(long CatalogVersion, int Tools, int Prompts, int Resources, int ResourceTemplates, int ListenStreams, IReadOnlyList<DownstreamReport> Servers);
@@ -50,7 +51,8 @@ public static class GatewayStatsEndpoints
                 c.Catalog.Prompts.Count,
                 c.Catalog.Resources.Count,
                 c.Catalog.ResourceTemplates.Count,
-                c.Stats.Snapshot()))]);
+                c.Stats.Snapshot(),
+                c.DedicatedClientCount))]);
     }
 
     /// <summary>Maps <c>GET /stats</c>.</summary>

@@ -25,6 +25,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly InFlightCallers _callers = new();
+    private readonly DedicatedDownstreamClients? _dedicated;
     private McpClient? _client;
     private Task _run = Task.CompletedTask;
     private CancellationTokenSource? _sessionEnded;
@@ -43,7 +44,16 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("McpAspire.Gateway.Downstream." + name);
         _time = time;
         Status = options.Enabled ? DownstreamStatus.Connecting : DownstreamStatus.Disabled;
+        // Per-session clients only over HTTP: a stdio server per user session would be a process per user.
+        _dedicated = options.EffectiveTransport == DownstreamTransport.Stdio ? null : new DedicatedDownstreamClients(name, ConnectDedicatedAsync,
+            [
+                new(NotificationMethods.ResourceUpdatedNotification, OnForwardedNotificationAsync),
+                new("notifications/message", OnForwardedNotificationAsync),
+            ], time, _logger);
     }
+
+    /// <summary>Per-session downstream clients open now (HTTP downstreams, sessions that can answer sampling/elicitation/roots).</summary>
+    public int DedicatedClientCount => _dedicated?.Count ?? 0;
 
     /// <summary>The configured server name.</summary>
     public string Name { get; }
@@ -108,11 +118,13 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     public async Task<T> SendAsync<T>(string method, Func<McpClient, CancellationToken, Task<T>> operation, bool retryable, CancellationToken cancellationToken, McpServer? caller = null)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        using var inFlight = caller is null ? null : _callers.Enter(caller);
+        using var dedicated = await AcquireDedicatedAsync(caller, cancellationToken).ConfigureAwait(false);
+        // A call on its session's own client cannot be confused with another caller's: it stays off the shared list.
+        using var inFlight = caller is null || dedicated is not null ? null : _callers.Enter(caller);
         var attempts = retryable ? _options.RetryAttempts + 1 : 1;
         for (var attempt = 1; ; attempt++)
         {
-            var client = Status == DownstreamStatus.Connected ? _client : null;
+            var client = Status == DownstreamStatus.Connected ? dedicated?.Client ?? _client : null;
             if (client is null)
             {
                 throw DownstreamErrors.Unavailable(Name, Status, LastError, NextAttemptAt);
@@ -144,12 +156,55 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
             {
                 Done(method, started, ex.GetType().Name, activity);
                 LogRequestFailed(_logger, Name, attempt, ex.Message);
+                if (dedicated is not null && _dedicated is not null)
+                {
+                    // Its session is gone (the server restarted or dropped it): the next call connects afresh.
+                    await _dedicated.DropAsync(dedicated).ConfigureAwait(false);
+                    throw DownstreamErrors.Connection(Name, ex.Message);
+                }
                 if (attempt >= attempts)
                 {
                     throw DownstreamErrors.Connection(Name, ex.Message);
                 }
                 await Task.Delay(_options.RetryDelay, _time, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task<DedicatedDownstreamClients.Lease?> AcquireDedicatedAsync(McpServer? caller, CancellationToken cancellationToken)
+    {
+        if (caller is null || _dedicated is null || Status != DownstreamStatus.Connected || !DedicatedDownstreamClients.Wants(caller))
+        {
+            return null;
+        }
+        try
+        {
+            return await _dedicated.AcquireAsync(caller, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw DownstreamErrors.Connection(Name, ex.Message);
+        }
+    }
+
+    private async Task<McpClient> ConnectDedicatedAsync(McpClientHandlers handlers, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, cancellationToken);
+        timeout.CancelAfter(_options.ConnectionTimeout);
+        var options = new McpClientOptions
+        {
+            ProtocolVersion = _options.ProtocolVersion == "latest" ? null : _options.ProtocolVersion,
+            ClientInfo = new Implementation { Name = "mcpaspire-gateway", Version = typeof(DownstreamConnection).Assembly.GetName().Version?.ToString() ?? "1.0.0" },
+            InitializationTimeout = _options.ConnectionTimeout,
+            Handlers = handlers,
+        };
+        try
+        {
+            return await McpClient.CreateAsync(CreateTransport(), options, _loggerFactory, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"connecting took longer than {_options.ConnectionTimeout.TotalSeconds:0.###} s");
         }
     }
 
@@ -498,6 +553,11 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
 
     private async Task CloseClientAsync()
     {
+        if (_dedicated is not null)
+        {
+            // Per-session clients do not outlive the shared connection: the server they talk to is gone or stopping.
+            await _dedicated.ClearAsync().ConfigureAwait(false);
+        }
         var client = Interlocked.Exchange(ref _client, null);
         Interlocked.Exchange(ref _connectedAtTicks, 0);
         ConnectedAt = null;

@@ -1,8 +1,9 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpAspire.Gateway.Catalog;
 using McpAspire.Gateway.Downstream;
+using McpAspire.Mcp.Sessions;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -19,22 +20,35 @@ namespace McpAspire.Gateway.Front;
 public sealed partial class NotificationHub : IDisposable
 {
     private readonly DownstreamManager _downstreams;
+    private readonly McpLiveSessions _live;
     private readonly ILogger<NotificationHub> _logger;
-    private readonly ConditionalWeakTable<McpServer, SessionState> _sessions = new();
+    // Keyed by session id: the SDK hands each request its own McpServer wrapper, so keying by that object (weakly) lost a
+    // session's subscriptions once the wrapper was collected, and counted one session once per live wrapper.
+    private readonly ConcurrentDictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _listenersLock = new();
     private readonly List<Listener> _listeners = [];
 
     /// <summary>Creates the hub and listens to the downstream manager.</summary>
-    public NotificationHub(DownstreamManager downstreams, ILogger<NotificationHub> logger)
+    public NotificationHub(DownstreamManager downstreams, McpLiveSessions live, ILogger<NotificationHub> logger)
     {
         _downstreams = downstreams;
+        _live = live;
         _logger = logger;
         downstreams.CatalogChanged += OnCatalogChanged;
         downstreams.NotificationReceived += OnDownstreamNotificationAsync;
     }
 
-    private sealed class SessionState
+    private sealed class SessionState(McpServer server)
     {
+        private McpServer _server = server;
+
+        /// <summary>The server of the session's latest request here: used only when the session's own server is not at hand (legacy SSE).</summary>
+        public McpServer Server
+        {
+            get => Volatile.Read(ref _server);
+            set => Volatile.Write(ref _server, value);
+        }
+
         public HashSet<string> Resources { get; } = new(StringComparer.Ordinal);
     }
 
@@ -44,16 +58,17 @@ public sealed partial class NotificationHub : IDisposable
     public void Track(McpServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (server.SessionId is not null)
+        if (server.SessionId is { } id)
         {
-            _sessions.GetOrAdd(server, static _ => new SessionState());
+            State(id, server);
         }
     }
 
     /// <summary>Records a 2025 resource subscription of a session.</summary>
     public void Subscribe(McpServer server, string uri)
     {
-        var state = _sessions.GetOrAdd(server, static _ => new SessionState());
+        ArgumentNullException.ThrowIfNull(server);
+        var state = State(server.SessionId ?? throw new McpProtocolException("resources/subscribe needs a 2025-era session; 2026-07-28 clients use subscriptions/listen.", McpErrorCode.InvalidRequest), server);
         lock (state)
         {
             state.Resources.Add(uri);
@@ -63,7 +78,8 @@ public sealed partial class NotificationHub : IDisposable
     /// <summary>Drops a 2025 resource subscription.</summary>
     public void Unsubscribe(McpServer server, string uri)
     {
-        if (_sessions.TryGetValue(server, out var state))
+        ArgumentNullException.ThrowIfNull(server);
+        if (server.SessionId is { } id && _sessions.TryGetValue(id, out var state))
         {
             lock (state)
             {
@@ -175,9 +191,9 @@ public sealed partial class NotificationHub : IDisposable
     {
         foreach (var method in methods)
         {
-            foreach (var (server, _) in _sessions)
+            foreach (var (id, state) in _sessions)
             {
-                await SendSafelyAsync(server, method, null).ConfigureAwait(false);
+                await SendSafelyAsync(id, state, method, null).ConfigureAwait(false);
             }
             Listener[] listeners;
             lock (_listenersLock)
@@ -210,7 +226,8 @@ public sealed partial class NotificationHub : IDisposable
             {
                 return;
             }
-            foreach (var (server, state) in _sessions)
+            var count = 0;
+            foreach (var (id, state) in _sessions)
             {
                 bool subscribed;
                 lock (state)
@@ -219,9 +236,11 @@ public sealed partial class NotificationHub : IDisposable
                 }
                 if (subscribed)
                 {
-                    await SendSafelyAsync(server, notification.Method, notification.Params?.DeepClone()).ConfigureAwait(false);
+                    count++;
+                    await SendSafelyAsync(id, state, notification.Method, notification.Params?.DeepClone()).ConfigureAwait(false);
                 }
             }
+            LogResourceUpdated(_logger, uri, count);
             Listener[] listeners;
             lock (_listenersLock)
             {
@@ -235,32 +254,43 @@ public sealed partial class NotificationHub : IDisposable
         else if (notification.Method == "notifications/message")
         {
             var level = notification.Params?["level"]?.GetValue<string>();
-            foreach (var (server, _) in _sessions)
+            foreach (var (id, state) in _sessions)
             {
 #pragma warning disable MCP9005 // logging is deprecated in 2026-07-28 but is how 2025-era sessions ask for log messages
-                var threshold = server.LoggingLevel;
+                var threshold = state.Server.LoggingLevel;
 #pragma warning restore MCP9005
                 if (threshold is not null && LevelRank(level) >= LevelRank(threshold.Value.ToString().ToLowerInvariant()))
                 {
                     var forwarded = notification.Params?.DeepClone() as JsonObject ?? [];
                     // Say which downstream spoke: the client sees one server.
                     forwarded["logger"] = connection.Name + (forwarded["logger"] is { } l ? "/" + l.GetValue<string>() : "");
-                    await SendSafelyAsync(server, notification.Method, forwarded).ConfigureAwait(false);
+                    await SendSafelyAsync(id, state, notification.Method, forwarded).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    private async Task SendSafelyAsync(McpServer server, string method, JsonNode? parameters)
+    private SessionState State(string sessionId, McpServer server)
     {
+        var state = _sessions.GetOrAdd(sessionId, static (_, s) => new SessionState(s), server);
+        state.Server = server;
+        return state;
+    }
+
+    private async Task SendSafelyAsync(string sessionId, SessionState state, string method, JsonNode? parameters)
+    {
+        // The session's own server puts the message on its GET stream (and, across replicas, in its event log); a
+        // request's server would put it on that request's POST stream while it is open.
+        var server = _live.TryGetServer(sessionId, out var own) ? own : state.Server;
         try
         {
             await server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException ex)
         {
             // The session ended on this replica; forget it.
-            _sessions.Remove(server);
+            LogSessionGone(_logger, method, sessionId, ex.Message);
+            _sessions.TryRemove(KeyValuePair.Create(sessionId, state));
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or McpException)
         {
@@ -313,6 +343,12 @@ public sealed partial class NotificationHub : IDisposable
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Could not deliver {Method} to a session now: {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string method, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Session {SessionId} is gone on this replica ({Reason}); {Method} not delivered")]
+    private static partial void LogSessionGone(ILogger logger, string method, string? sessionId, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Resource {Uri} updated: {Count} subscribed sessions on this replica")]
+    private static partial void LogResourceUpdated(ILogger logger, string uri, int count);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Catalog changed; notified clients: {Methods}")]
     private static partial void LogListChanged(ILogger logger, string methods);

@@ -9,8 +9,8 @@ namespace McpAspire.Gateway.Sessions;
 /// <summary>
 /// Wraps the state service session store so that a new 2025-era session also records the MCP client state of every
 /// connected downstream (REQUIREMENTS' RegisterMCPClient: endpoint, status, tool count, the downstream's own session
-/// id, metadata) under the session. The records are a snapshot taken when the session starts; another replica reads
-/// them to know which downstream session this client was using. A failure to record is logged, never fatal: the
+/// id, metadata) under the session, and (through <see cref="LiveSessionClientRecords"/>) keeps them current while the
+/// session is held here; another replica reads them to know which downstream session this client was using. A failure to record is logged, never fatal: the
 /// session itself is already stored.
 /// </summary>
 public sealed partial class DownstreamRegisteringSessionStore : IMcpSessionStore
@@ -20,10 +20,12 @@ public sealed partial class DownstreamRegisteringSessionStore : IMcpSessionStore
     private readonly DownstreamManager _downstreams;
     private readonly string _principal;
     private readonly ILogger<DownstreamRegisteringSessionStore> _logger;
+    private readonly LiveSessionClientRecords? _live;
 
-    /// <summary>Creates the decorator.</summary>
-    public DownstreamRegisteringSessionStore(IMcpSessionStore inner, StateServiceClient state, DownstreamManager downstreams, IOptions<StateServiceMcpStoreOptions> options, ILogger<DownstreamRegisteringSessionStore> logger)
+    /// <summary>Creates the decorator; with <paramref name="live"/>, the records of sessions held here are kept current.</summary>
+    public DownstreamRegisteringSessionStore(IMcpSessionStore inner, StateServiceClient state, DownstreamManager downstreams, IOptions<StateServiceMcpStoreOptions> options, ILogger<DownstreamRegisteringSessionStore> logger, LiveSessionClientRecords? live = null)
     {
+        _live = live;
         ArgumentNullException.ThrowIfNull(options);
         _inner = inner;
         _state = state;
@@ -40,6 +42,7 @@ public sealed partial class DownstreamRegisteringSessionStore : IMcpSessionStore
         var connected = _downstreams.Connections.Where(c => c.Status == DownstreamStatus.Connected).ToList();
         // One request per downstream, all in flight together: session creation waits one round trip, not N.
         var results = await Task.WhenAll(connected.Select(c => RegisterAsync(record.Id, c, cancellationToken))).ConfigureAwait(false);
+        _live?.Add(record.Id);
         var failed = results.Count(ok => !ok);
         if (failed > 0)
         {
@@ -48,13 +51,34 @@ public sealed partial class DownstreamRegisteringSessionStore : IMcpSessionStore
     }
 
     /// <inheritdoc />
-    public ValueTask<McpSessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken) => _inner.GetAsync(sessionId, cancellationToken);
+    public async ValueTask<McpSessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        // Read when a session is re-hydrated on this replica: from now on it is held here too.
+        var record = await _inner.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            _live?.Add(sessionId);
+        }
+        return record;
+    }
 
     /// <inheritdoc />
-    public ValueTask<bool> TouchAsync(string sessionId, CancellationToken cancellationToken) => _inner.TouchAsync(sessionId, cancellationToken);
+    public async ValueTask<bool> TouchAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var alive = await _inner.TouchAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (!alive)
+        {
+            _live?.Remove(sessionId);
+        }
+        return alive;
+    }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken) => _inner.DeleteAsync(sessionId, cancellationToken);
+    public async ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        _live?.Remove(sessionId);
+        return await _inner.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<bool> RegisterAsync(string sessionId, DownstreamConnection connection, CancellationToken cancellationToken)
     {

@@ -39,6 +39,7 @@ public static class McpEndpointServiceCollectionExtensions
         services.TryAddSingleton<IMcpEventStore, InMemoryMcpEventStore>();
         services.TryAddSingleton<McpLiveSessionRegistry>();
         services.TryAddSingleton<McpRequestFilterPipeline>();
+        services.TryAddSingleton(sp => new McpLiveSessions(sp.GetRequiredService<McpLiveSessionRegistry>()));
         services.TryAddSingleton<StreamableHttpEndpoint>();
         services.TryAddSingleton<LegacySseEndpoint>();
         services.AddHostedService<McpSessionPruner>();

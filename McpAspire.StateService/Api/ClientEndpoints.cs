@@ -22,7 +22,29 @@ public static class ClientEndpoints
         group.MapPut("/{name}/tool-count", UpdateToolCountAsync).WithName("UpdateClientToolCount");
         group.MapPut("/{name}/status", SetStatusAsync).WithName("SetClientStatus");
         group.MapPatch("/{name}/metadata", SetMetadataAsync).WithName("SetClientMetadata");
+        // One downstream's change applied to its record in many sessions (the gateway's live sessions): one request.
+        routes.MapPost("/clients/batch-update", UpdateManyAsync).WithTags("MCP clients").WithName("UpdateClientsBatch").AddEndpointFilter<PrincipalFilter>();
         return group;
+    }
+
+    private static async Task<Results<Ok<ClientBatchUpdateResult>, ProblemHttpResult>> UpdateManyAsync(HttpContext http, ClientBatchUpdateRequest request, ClientStore clients, CancellationToken ct)
+    {
+        // Session ids and names become Redis keys: the same rules as in the routes (no braces, no separators).
+        var error = ApiValidation.Name(request.Name ?? "", "name")
+            ?? (request.SessionIds is null or { Count: 0 } ? "sessionIds must name at least one session."
+                : request.SessionIds.Count > ClientBatchLimits.MaxSessions ? $"sessionIds may name at most {ClientBatchLimits.MaxSessions} sessions."
+                : request.SessionIds.Select(id => ApiValidation.SessionId(id ?? "")).FirstOrDefault(e => e is not null))
+            ?? (request.Status is null && request.ToolCount is null && request.DownstreamSessionId is null ? "Give at least one of status, toolCount, downstreamSessionId." : null)
+            ?? (request.Status is null ? null : ApiValidation.Status(request.Status))
+            ?? (request.ToolCount is < 0 ? "toolCount must not be negative." : null)
+            ?? (request.DownstreamSessionId is { Length: > 256 } ? "downstreamSessionId is longer than 256 characters." : null);
+        if (error is not null)
+        {
+            return ApiResults.BadRequest(error);
+        }
+        var (updated, notFound) = await clients.UpdateManyAsync(PrincipalFilter.Principal(http), request.SessionIds!.Distinct(StringComparer.Ordinal).ToList(),
+            request.Name!, request.Status, request.ToolCount, request.DownstreamSessionId, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ClientBatchUpdateResult(updated, notFound));
     }
 
     private static async Task<Results<Ok<McpClientRecord>, ProblemHttpResult>> RegisterAsync(

@@ -136,6 +136,39 @@ public sealed class ClientStore
         return UpdateAsync(principal, sid, name, fields, cancellationToken);
     }
 
+    /// <summary>
+    /// Applies the same field changes to the client record <paramref name="name"/> of every session in
+    /// <paramref name="sessionIds"/>. Each session's keys share a hash slot, so it is one script per session, all sent
+    /// at once (pipelined on the connection): one Redis round trip's wait, not one per session.
+    /// </summary>
+    public async Task<(int Updated, List<string> NotFound)> UpdateManyAsync(string principal, IReadOnlyList<string> sessionIds, string name, string? status, long? toolCount, string? downstreamSessionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        List<KeyValuePair<string, string?>> fields = [];
+        if (status is not null)
+        {
+            fields.Add(new("st", status));
+        }
+        if (toolCount is { } count)
+        {
+            fields.Add(new("tc", count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (downstreamSessionId is not null)
+        {
+            fields.Add(new("ds", downstreamSessionId.Length == 0 ? null : downstreamSessionId));
+        }
+        var outcomes = await Task.WhenAll(sessionIds.Select(sid => UpdateAsync(principal, sid, name, fields, cancellationToken))).ConfigureAwait(false);
+        var notFound = new List<string>();
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] != ClientOutcome.Ok)
+            {
+                notFound.Add(sessionIds[i]);
+            }
+        }
+        return (outcomes.Length - notFound.Count, notFound);
+    }
+
     /// <summary>Merges metadata: each key set, or removed when its value is null.</summary>
     public Task<ClientOutcome> SetMetadataAsync(string principal, string sid, string name, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {

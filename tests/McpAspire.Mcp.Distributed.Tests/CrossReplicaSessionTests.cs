@@ -141,7 +141,13 @@ public sealed class CrossReplicaSessionTests(RedisFixture redis) : IClassFixture
     public async Task Replica_process_killed_with_sigkill_mid_stream_and_the_client_resumes_on_the_other_without_loss()
     {
         var b = await _cluster.StartReplicaAsync();
-        await using var killed = await ReplicaProcess.StartAsync(_cluster.StateAddress);
+        // The tool host in its own process with the state service stores, so it can be killed with SIGKILL by PID.
+        await using var killed = await DotnetAppProcess.StartAsync("McpAspire.ToolHost.dll", new Dictionary<string, string>
+        {
+            ["ToolHost__SessionStore"] = "state",
+            ["Mcp__StateStore__BaseAddress"] = _cluster.StateAddress.ToString(),
+            ["Mcp__Endpoint__SessionTouchInterval"] = "00:00:00",
+        });
         var sid = await RawMcp.InitializeAsync(_http, killed.McpUri);
         Assert.Equal("from B", ResultText(await PostAsync(b.McpUri, Call(2, "echo", "message", "from B"), sid)));
 

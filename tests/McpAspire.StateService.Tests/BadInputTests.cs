@@ -93,6 +93,17 @@ public sealed class BadInputTests : IClassFixture<RedisFixture>, IAsyncLifetime
             { "GET", "catalog/never-stored", null, null, 404 },
             { "GET", "events?session=bad", null, null, 400 },
             { "POST", "admin/cleanup-clients?maxAgeSeconds=-1", null, null, 400 },
+            { "POST", "clients/batch-update", null, "{\"name\":\"known\",\"sessionIds\":[\"{sid}\"],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[\"bad{brace}AAAAAAAAAAAAAAAA\"],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[\"{sid}\"]}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"bad name\",\"sessionIds\":[\"{sid}\"],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"sessionIds\":[\"{sid}\"],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[\"{sid}\"],\"toolCount\":-1}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[\"{sid}\"],\"status\":\"bad status\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{\"name\":\"known\",\"sessionIds\":[" + string.Join(",", Enumerable.Repeat("\"{sid}\"", 1001)) + "],\"status\":\"x\"}", 400 },
+            { "POST", "clients/batch-update", "alice", "{oops", 400 },
         };
     }
 

@@ -177,6 +177,46 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batch_update_changes_one_client_record_in_many_sessions_and_names_the_sessions_it_could_not()
+    {
+        var alice = NewPrincipal();
+        var bob = NewPrincipal();
+        var sessions = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var sid = (await Client.CreateSessionAsync(alice)).Id;
+            await Client.RegisterMcpClientAsync(alice, sid, "toolhost", new RegisterClientRequest("http://toolhost/mcp", "connected", 14, "down-1"));
+            await Client.RegisterMcpClientAsync(alice, sid, "memory", new RegisterClientRequest("stdio:node", "connected", 9));
+            sessions.Add(sid);
+        }
+        var withoutRecord = (await Client.CreateSessionAsync(alice)).Id;
+        var bobs = (await Client.CreateSessionAsync(bob)).Id;
+        await Client.RegisterMcpClientAsync(bob, bobs, "toolhost", new RegisterClientRequest("http://toolhost/mcp", "connected", 14));
+        var unknown = new string('Q', 22);
+
+        var result = await Client.UpdateMcpClientsAsync(alice, new ClientBatchUpdateRequest("toolhost", [.. sessions, withoutRecord, bobs, unknown], "reconnecting", 0, ""));
+
+        Assert.Equal(3, result!.Updated);
+        Assert.Equal([withoutRecord, bobs, unknown], result.NotFound);
+        foreach (var sid in sessions)
+        {
+            var toolhost = await Client.GetMcpClientAsync(alice, sid, "toolhost");
+            Assert.Equal(("reconnecting", 0L, (string?)null), (toolhost!.Status, toolhost.ToolCount, toolhost.DownstreamSessionId));
+            // Only the named client changed.
+            var memory = await Client.GetMcpClientAsync(alice, sid, "memory");
+            Assert.Equal(("connected", 9L), (memory!.Status, memory.ToolCount));
+        }
+        // Another principal's session with the same client name is untouched.
+        var bobsRecord = await Client.GetMcpClientAsync(bob, bobs, "toolhost");
+        Assert.Equal(("connected", 14L), (bobsRecord!.Status, bobsRecord.ToolCount));
+
+        // Tool count alone leaves the status as it is.
+        result = await Client.UpdateMcpClientsAsync(alice, new ClientBatchUpdateRequest("toolhost", sessions, ToolCount: 15));
+        Assert.Equal(3, result!.Updated);
+        Assert.All(await Task.WhenAll(sessions.Select(sid => Client.GetMcpClientAsync(alice, sid, "toolhost"))), r => Assert.Equal(("reconnecting", 15L), (r!.Status, r.ToolCount)));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_on_one_session_lose_no_update()
     {
         var alice = NewPrincipal();

@@ -14,8 +14,8 @@ namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
 /// <c>gateway-overhead</c>: stateless (2026-07-28) <c>tools/call</c> of the tool host's echo through the gateway vs
-/// directly to the tool host, 64 concurrent callers, in one run; then <c>tools/list</c> answered from the gateway's
-/// catalog. Tool host, gateway and load generator share this process (and the machine's two cores).
+/// directly to the tool host, 64 concurrent callers and then one caller (the added latency without queueing), in one
+/// run; also through a gateway that asks the tool host for 2026-07-28 instead of a 2025-11-25 session; then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateway and load generator share this process (and the machine's two cores).
 /// </summary>
 public sealed class GatewayOverheadScenario : IScenario
 {
@@ -32,50 +32,88 @@ public sealed class GatewayOverheadScenario : IScenario
         var toolHost = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Logging.ClearProviders());
         await toolHost.StartAsync(cancellationToken);
         var toolHostUri = Address(toolHost);
-        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
-        {
-            b.Logging.ClearProviders();
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Gateway:Servers:toolhost:Url"] = new Uri(toolHostUri, "mcp").ToString(),
-                ["Gateway:PrefixMode"] = "Never",
-                ["Gateway:Auth:AllowAnonymous"] = "true",
-            });
-        });
-        await gateway.StartAsync(cancellationToken);
+        var gateway = await StartGatewayAsync(toolHostUri, "2025-11-25", cancellationToken);
+        // The same gateway asking the tool host for 2026-07-28 (stateless: no downstream session, no SSE events
+        // recorded per call), to show what the downstream's protocol revision costs, apart from the gateway itself.
+        var statelessGateway = await StartGatewayAsync(toolHostUri, "latest", cancellationToken);
         var gatewayUri = Address(gateway);
+        var statelessGatewayUri = Address(statelessGateway);
         long errors = 0;
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var http = new HttpClient(handler);
             await WaitForCatalogAsync(http, gatewayUri, cancellationToken);
+            await WaitForCatalogAsync(http, statelessGatewayUri, cancellationToken);
 
             var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
 
-            var direct = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var directBefore = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
             var through = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var throughStateless = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(statelessGatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            // Direct again after the gateway runs: on a shared machine the load drifts, so the baseline is the mean of a
+            // run before and a run after (both reported), not whichever happened to come first.
+            var directAfter = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var direct = Mean(directBefore, directAfter);
+            // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
+            var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
+            var throughAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
             var listing = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), list, "tools/list", null, ct), cancellationToken);
 
             BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
+            BenchResult.Report(Name_, "tools_call_direct_per_s_before_and_after", directAfter.PerSecond, "calls/s", directBefore.PerSecond);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
+            BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_per_s", throughStateless.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_p50", throughStateless.P50Ms, "ms", direct.P50Ms);
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway_2026_downstream", throughStateless.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
+            BenchResult.Report(Name_, "tools_call_via_gateway_p50_1_caller", throughAlone.P50Ms, "ms", directAlone.P50Ms);
+            BenchResult.Report(Name_, "tools_call_via_gateway_p99_1_caller", throughAlone.P99Ms, "ms", directAlone.P99Ms);
+            BenchResult.Report(Name_, "added_p50_latency_1_caller", throughAlone.P50Ms - directAlone.P50Ms, "ms");
+            // Everything in this process allocates (load generator, gateway, tool host): the difference is the gateway's hop.
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway_1_caller", throughAlone.AllocatedBytesPerOperation / 1024, "KiB", directAlone.AllocatedBytesPerOperation / 1024);
             BenchResult.Report(Name_, "tools_list_from_catalog_per_s", listing.PerSecond, "lists/s");
             BenchResult.Report(Name_, "tools_list_from_catalog_p99", listing.P99Ms, "ms");
-            errors = direct.Errors + through.Errors + listing.Errors;
+            errors = directBefore.Errors + directAfter.Errors + through.Errors + throughStateless.Errors + directAlone.Errors + throughAlone.Errors + listing.Errors;
         }
         finally
         {
-            await gateway.StopAsync(CancellationToken.None);
-            await gateway.DisposeAsync();
+            foreach (var app in new[] { gateway, statelessGateway })
+            {
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+            }
             await toolHost.StopAsync(CancellationToken.None);
             await toolHost.DisposeAsync();
         }
         BenchResult.ReportFooter(Name_, errors);
         return 0;
+    }
+
+    private static LoadLoop.Result Mean(LoadLoop.Result a, LoadLoop.Result b) =>
+        new(a.Operations + b.Operations, a.Errors + b.Errors, a.Seconds + b.Seconds, (a.P50Ms + b.P50Ms) / 2, (a.P99Ms + b.P99Ms) / 2)
+        {
+            AllocatedBytesPerOperation = (a.AllocatedBytesPerOperation + b.AllocatedBytesPerOperation) / 2,
+        };
+
+    private static async Task<WebApplication> StartGatewayAsync(Uri toolHostUri, string downstreamProtocolVersion, CancellationToken cancellationToken)
+    {
+        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Logging.ClearProviders();
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Gateway:Servers:toolhost:Url"] = new Uri(toolHostUri, "mcp").ToString(),
+                ["Gateway:Servers:toolhost:ProtocolVersion"] = downstreamProtocolVersion,
+                ["Gateway:PrefixMode"] = "Never",
+                ["Gateway:Auth:AllowAnonymous"] = "true",
+            });
+        });
+        await gateway.StartAsync(cancellationToken);
+        return gateway;
     }
 
     private static Uri Address(WebApplication app) =>

@@ -9,6 +9,9 @@ public static class LoadLoop
     public sealed record Result(long Operations, long Errors, double Seconds, double P50Ms, double P99Ms)
     {
         public double PerSecond => Operations / Seconds;
+
+        /// <summary>Bytes allocated by the whole process during the measured run (every component in it), per operation.</summary>
+        public double AllocatedBytesPerOperation { get; init; }
     }
 
     /// <summary>Warms up briefly, then runs <paramref name="operation"/> from <paramref name="callers"/> loops for <paramref name="duration"/>.</summary>
@@ -21,9 +24,11 @@ public static class LoadLoop
         {
             latencies[i] = new List<double>(100_000);
         }
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var (ops, errors, seconds) = await RunCoreAsync(callers, duration, operation, latencies, cancellationToken).ConfigureAwait(false);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(ops, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Result(ops, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99)) { AllocatedBytesPerOperation = ops == 0 ? 0 : (double)allocated / ops };
     }
 
     private static async Task<(long Ops, long Errors, double Seconds)> RunCoreAsync(int callers, TimeSpan duration, Func<int, CancellationToken, Task> operation, List<double>[]? latencies, CancellationToken cancellationToken)

@@ -1,23 +1,25 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace McpAspire.Mcp.Distributed.Tests;
+namespace McpAspire.TestSupport;
 
 /// <summary>
-/// A tool host replica in its own process (<c>dotnet McpAspire.ToolHost.dll --urls …</c> with the state service session
-/// store), so a test can kill it with SIGKILL by PID: no drain, no disposal, sockets just die.
+/// One of our web apps in its own OS process (<c>dotnet X.dll --urls http://127.0.0.1:port</c>, the dll built next to
+/// the tests by a project reference), so a test can SIGKILL it by PID: no drain, no disposal, sockets just die.
+/// Ready once <c>/alive</c> answers; its output is kept for failure messages.
 /// </summary>
-internal sealed class ReplicaProcess : IAsyncDisposable
+public sealed class DotnetAppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ReplicaProcess(Process process, Uri baseAddress)
+    private DotnetAppProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
     }
 
+    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
     public Uri BaseAddress { get; }
 
     public Uri McpUri => new(BaseAddress, "/mcp");
@@ -26,14 +28,27 @@ internal sealed class ReplicaProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<ReplicaProcess> StartAsync(Uri stateAddress)
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "McpAspire.ToolHost.dll");
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="dllName"/> from the test's output folder with the given environment and waits for <c>/alive</c>.</summary>
+    public static async Task<DotnetAppProcess> StartAsync(string dllName, IReadOnlyDictionary<string, string> environment, TimeSpan? readyTimeout = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, dllName);
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException("The tool host is built next to the tests (project reference).", dll);
+            throw new FileNotFoundException("The app is built next to the tests (project reference).", dll);
         }
-        var port = McpAspire.TestSupport.FreePort.Next();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -45,32 +60,34 @@ internal sealed class ReplicaProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["ToolHost__SessionStore"] = "state";
-        start.Environment["Mcp__StateStore__BaseAddress"] = stateAddress.ToString();
-        start.Environment["Mcp__Endpoint__SessionTouchInterval"] = "00:00:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var replica = new ReplicaProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => replica.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => replica.Append(e.Data);
+        var app = new DotnetAppProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        var wait = readyTimeout ?? TimeSpan.FromSeconds(30);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The tool host exited with {process.ExitCode}:\n{replica.Output}");
+                throw new InvalidOperationException($"{dllName} exited with {process.ExitCode}:\n{app.Output}");
             }
             try
             {
-                using var alive = await http.GetAsync(new Uri(replica.BaseAddress, "/alive"));
+                using var alive = await http.GetAsync(new Uri(app.BaseAddress, "/alive"));
                 if (alive.IsSuccessStatusCode)
                 {
-                    return replica;
+                    return app;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -78,21 +95,10 @@ internal sealed class ReplicaProcess : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
-                await replica.DisposeAsync();
-                throw new TimeoutException($"The tool host did not answer /alive within 30 s:\n{replica.Output}");
+                await app.DisposeAsync();
+                throw new TimeoutException($"{dllName} did not answer /alive within {wait.TotalSeconds} s:\n{app.Output}");
             }
             await Task.Delay(200);
-        }
-    }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
         }
     }
 
@@ -107,7 +113,7 @@ internal sealed class ReplicaProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL by PID, then waits for the process to be gone.</summary>
+    /// <summary>SIGKILL by PID (<see cref="Process.Kill(bool)"/> sends SIGKILL on Unix), then waits for the process to be gone.</summary>
     public async Task KillAsync()
     {
         _process.Kill(entireProcessTree: false);

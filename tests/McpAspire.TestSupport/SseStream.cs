@@ -2,10 +2,10 @@ using System.Net;
 using System.Text;
 using System.Threading.Channels;
 
-namespace McpAspire.Mcp.Distributed.Tests;
+namespace McpAspire.TestSupport;
 
 /// <summary>A live GET stream on the MCP endpoint, read event by event as they arrive.</summary>
-internal sealed class SseStream : IAsyncDisposable
+public sealed class SseStream : IAsyncDisposable
 {
     private readonly Channel<SseEvent> _events = Channel.CreateUnbounded<SseEvent>();
     private readonly CancellationTokenSource _stop = new();

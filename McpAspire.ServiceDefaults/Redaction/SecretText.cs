@@ -30,24 +30,29 @@ static partial class SecretText
 
     private static readonly System.Buffers.SearchValues<char> s_triggers = System.Buffers.SearchValues.Create("=@:");
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_exactLookup = s_exactNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// True when an attribute, header, query parameter or configuration name denotes a secret (e.g. <c>authorization</c>,
     /// <c>http.request.header.x-api-key</c>, <c>access_token</c>, <c>code</c>, <c>sig</c>, <c>password</c>).
     /// </summary>
-    public static bool IsSensitiveName(string? name)
+    public static bool IsSensitiveName(string? name) => name is { Length: > 0 } && IsSensitiveName(name.AsSpan());
+
+    /// <summary>Span form of <see cref="IsSensitiveName(string?)"/>, allocation-free.</summary>
+    public static bool IsSensitiveName(ReadOnlySpan<char> name)
     {
-        if (string.IsNullOrEmpty(name))
+        if (name.IsEmpty)
         {
             return false;
         }
         // The last segment of a dotted attribute, a configuration path (':') or an environment name ('__').
-        var start = name.LastIndexOfAny(['.', ':']) + 1;
+        var start = name.LastIndexOfAny('.', ':') + 1;
         if (name.LastIndexOf("__", StringComparison.Ordinal) is >= 0 and var underscores)
         {
             start = Math.Max(start, underscores + 2);
         }
         var segment = start > 0 && start < name.Length ? name[start..] : name;
-        if (s_exactNames.Contains(segment))
+        if (s_exactLookup.Contains(segment))
         {
             return true;
         }
@@ -68,15 +73,48 @@ static partial class SecretText
         {
             return text;
         }
-        var result = SchemeCredential().Replace(text, static m => m.Groups["scheme"].Value + " " + Mask);
-        result = UserInfo().Replace(result, static m => m.Groups["scheme"].Value + Mask + "@");
-        result = NameValue().Replace(result, static m => IsSensitiveName(m.Groups["name"].Value)
-            ? m.Groups["name"].Value + m.Groups["sep"].Value + Mask
-            : m.Value);
-        result = JsonPair().Replace(result, static m => IsSensitiveName(m.Groups["name"].Value)
-            ? m.Groups["head"].Value + Mask + "\""
-            : m.Value);
+        var result = text;
+        // Each pattern runs only when its trigger is present, and name=value / JSON pairs are first scanned without
+        // allocating: the common log line (a URL with ordinary query parameters) costs a scan, not a rewrite.
+        if (MayHoldScheme(result))
+        {
+            result = SchemeCredential().Replace(result, static m => m.Groups["scheme"].Value + " " + Mask);
+        }
+        if (result.Contains('@') && result.Contains("://", StringComparison.Ordinal))
+        {
+            result = UserInfo().Replace(result, static m => m.Groups["scheme"].Value + Mask + "@");
+        }
+        if (result.Contains('=') && HasSensitivePair(NameValue(), result, '='))
+        {
+            result = NameValue().Replace(result, static m => IsSensitiveName(m.Groups["name"].ValueSpan)
+                ? m.Groups["name"].Value + m.Groups["sep"].Value + Mask
+                : m.Value);
+        }
+        if (result.Contains('"') && result.Contains(':') && HasSensitivePair(JsonPair(), result, ':'))
+        {
+            result = JsonPair().Replace(result, static m => IsSensitiveName(m.Groups["name"].ValueSpan)
+                ? m.Groups["head"].Value + Mask + "\""
+                : m.Value);
+        }
         return string.Equals(result, text, StringComparison.Ordinal) ? text : result;
+    }
+
+    // True when some match's name (the text before the separator, without quotes or spaces) is sensitive.
+    private static bool HasSensitivePair(Regex pattern, string text, char separator)
+    {
+        foreach (var match in pattern.EnumerateMatches(text))
+        {
+            var span = text.AsSpan(match.Index, match.Length);
+            var at = span.IndexOf(separator);
+            var name = span[..at].Trim().Trim('"');
+            // Idempotent: an already masked value (another exporter's processor got there first) is left alone.
+            var value = span[(at + 1)..].Trim().Trim('"');
+            if (!value.SequenceEqual(Mask) && IsSensitiveName(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Masks the values of sensitive query parameters (and user-info) of a URL; other parameters stay readable.</summary>
@@ -110,7 +148,7 @@ static partial class SecretText
     private static partial Regex UserInfo();
 
     // name=value as in query strings, connection strings and key=value log text; the value ends at a separator.
-    [GeneratedRegex(@"(?<name>[A-Za-z0-9_.\-]+)(?<sep>\s*=\s*)(?<value>""[^""]*""|'[^']*'|[^\s&,;""'<>\]}]+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<name>[A-Za-z0-9_.\-]+)(?<sep>\s*=\s*)(?<value>\[redacted\]|""[^""]*""|'[^']*'|[^\s&,;""'<>\]}]+)", RegexOptions.CultureInvariant)]
     private static partial Regex NameValue();
 
     [GeneratedRegex(@"(?<head>""(?<name>[A-Za-z0-9_.\-]+)""\s*:\s*"")(?<value>(?:[^""\\]|\\.)*)""", RegexOptions.CultureInvariant)]

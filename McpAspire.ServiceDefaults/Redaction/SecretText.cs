@@ -84,13 +84,13 @@ static partial class SecretText
         {
             result = UserInfo().Replace(result, static m => m.Groups["scheme"].Value + Mask + "@");
         }
-        if (result.Contains('=') && HasSensitivePair(NameValue(), result, '='))
+        if (result.Contains('=') && HasSensitivePair(result, '='))
         {
             result = NameValue().Replace(result, static m => IsSensitiveName(m.Groups["name"].ValueSpan)
                 ? m.Groups["name"].Value + m.Groups["sep"].Value + Mask
                 : m.Value);
         }
-        if (result.Contains('"') && result.Contains(':') && HasSensitivePair(JsonPair(), result, ':'))
+        if (result.Contains('"') && result.Contains(':') && HasSensitivePair(result, ':'))
         {
             result = JsonPair().Replace(result, static m => IsSensitiveName(m.Groups["name"].ValueSpan)
                 ? m.Groups["head"].Value + Mask + "\""
@@ -99,23 +99,53 @@ static partial class SecretText
         return string.Equals(result, text, StringComparison.Ordinal) ? text : result;
     }
 
-    // True when some match's name (the text before the separator, without quotes or spaces) is sensitive.
-    private static bool HasSensitivePair(Regex pattern, string text, char separator)
+    // True when some "name=" (or "\"name\":") in the text has a sensitive name: a linear scan from each separator
+    // backwards over the name, no regex and no allocation.
+    private static bool HasSensitivePair(string text, char separator)
     {
-        foreach (var match in pattern.EnumerateMatches(text))
+        var span = text.AsSpan();
+        for (var at = span.IndexOf(separator); at >= 0; at = NextIndex(span, separator, at))
         {
-            var span = text.AsSpan(match.Index, match.Length);
-            var at = span.IndexOf(separator);
-            var name = span[..at].Trim().Trim('"');
+            var end = at;
+            while (end > 0 && char.IsWhiteSpace(span[end - 1]))
+            {
+                end--;
+            }
+            var quoted = separator == ':';
+            if (quoted)
+            {
+                if (end == 0 || span[end - 1] != '"')
+                {
+                    continue;
+                }
+                end--;
+            }
+            var begin = end;
+            while (begin > 0 && IsNameChar(span[begin - 1]))
+            {
+                begin--;
+            }
+            if (begin == end || (quoted && (begin == 0 || span[begin - 1] != '"')))
+            {
+                continue;
+            }
             // Idempotent: an already masked value (another exporter's processor got there first) is left alone.
-            var value = span[(at + 1)..].Trim().Trim('"');
-            if (!value.SequenceEqual(Mask) && IsSensitiveName(name))
+            var value = span[(at + 1)..].TrimStart().TrimStart('"');
+            if (!value.StartsWith(Mask, StringComparison.Ordinal) && IsSensitiveName(span[begin..end]))
             {
                 return true;
             }
         }
         return false;
     }
+
+    private static int NextIndex(ReadOnlySpan<char> span, char separator, int previous)
+    {
+        var next = span[(previous + 1)..].IndexOf(separator);
+        return next < 0 ? -1 : previous + 1 + next;
+    }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
 
     /// <summary>Masks the values of sensitive query parameters (and user-info) of a URL; other parameters stay readable.</summary>
     public static string RedactUrl(string url) => Redact(url);

@@ -86,7 +86,7 @@ public sealed class SecretRedactionTests
             {
                 app.RequireServiceKey();
                 app.MapDefaultEndpoints();
-                app.MapGet("/data", (HttpContext c) =>
+                app.MapGet("/redaction-data", (HttpContext c) =>
                 {
                     // What an instrumentation that records full URLs and headers would put on the server span.
                     var span = System.Diagnostics.Activity.Current!;
@@ -121,7 +121,7 @@ public sealed class SecretRedactionTests
             http.DefaultRequestHeaders.Authorization = new("Bearer", Bearer);
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
-            Assert.Equal("ok", await http.GetStringAsync(new Uri($"/data?access_token={QueryToken}&page=1", UriKind.Relative)));
+            Assert.Equal("ok", await http.GetStringAsync(new Uri($"/redaction-data?access_token={QueryToken}&page=1", UriKind.Relative)));
             Assert.Equal("hooked", await http.GetStringAsync(new Uri("/call-out", UriKind.Relative)));
             Assert.Equal(HttpStatusCode.InternalServerError, (await http.GetAsync(new Uri("/fail", UriKind.Relative))).StatusCode);
             // Redis is down: the health check and the client's reconnect loop log connection failures.
@@ -147,8 +147,9 @@ public sealed class SecretRedactionTests
         }
 
         var traces = otlp.Where(o => o.Path == "/v1/traces").SelectMany(o => OtlpTraceDecoder.Decode(o.Body)).ToList();
-        var dataSpan = Assert.Single(traces, s => s.Attributes.GetValueOrDefault("url.path") == "/data");
-        Assert.EndsWith("/data?access_token=[redacted]&page=1", dataSpan.Attributes["url.full"], StringComparison.Ordinal);
+        // Other tests in this process run servers too (activity listeners are process-wide), so pick ours by path.
+        var dataSpan = Assert.Single(traces, s => s.Attributes.GetValueOrDefault("url.path") == "/redaction-data" && s.Attributes.ContainsKey("url.full"));
+        Assert.EndsWith("/redaction-data?access_token=[redacted]&page=1", dataSpan.Attributes["url.full"], StringComparison.Ordinal);
         Assert.Equal("[redacted]", dataSpan.Attributes["http.request.header.x-api-key"]);
         Assert.Equal("[redacted]", dataSpan.Attributes["http.request.header.authorization"]);
         Assert.Contains(otlp, o => o.Path == "/v1/logs");

@@ -28,6 +28,8 @@ static partial class SecretText
         "service-key", "service_key", "private_key", "signature", "client_assertion",
     ];
 
+    private static readonly System.Buffers.SearchValues<string> s_fragmentSearch = System.Buffers.SearchValues.Create(s_nameFragments, StringComparison.OrdinalIgnoreCase);
+
     private static readonly System.Buffers.SearchValues<char> s_triggers = System.Buffers.SearchValues.Create("=@:");
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_exactLookup = s_exactNames.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -56,14 +58,7 @@ static partial class SecretText
         {
             return true;
         }
-        foreach (var fragment in s_nameFragments)
-        {
-            if (segment.Contains(fragment, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
+        return segment.IndexOfAny(s_fragmentSearch) >= 0;
     }
 
     /// <summary>Masks every secret the patterns recognise; returns <paramref name="text"/> itself when there is none.</summary>

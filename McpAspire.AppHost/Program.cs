@@ -3,12 +3,16 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedis("redis");
+// The key the state service and tool host demand of their callers (generated per run, a secret parameter when published).
+var serviceKey = builder.AddServiceKey();
 
 var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
+    .WithServiceKey(serviceKey)
     .WithReference(redis)
     .WaitFor(redis);
 
 var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
+    .WithServiceKey(serviceKey)
     .WithReference(redis)
     .WaitFor(redis);
 
@@ -16,6 +20,7 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 7080))
     .WithExternalHttpEndpoints()
+    .WithServiceKey(serviceKey)
     .WithReference(redis)
     .WithReference(stateService)
     .WithReference(toolHost)

@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The shared defaults every McpAspire service adds, in the shape of Aspire's ServiceDefaults project:
-/// OpenTelemetry, health checks, service discovery and resilience for every factory <see cref="HttpClient"/>.
+/// OpenTelemetry, health checks, service discovery, resilience and the service key for every factory <see cref="HttpClient"/>.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -27,16 +27,20 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSecretRedaction(builder.Configuration);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpResilience(builder.Configuration);
         builder.AddRequestGuard();
+        builder.Services.AddServiceAuth(builder.Configuration);
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Resilience is the outer handler so every retry resolves the service name again.
             http.AddStandardResilienceHandler();
+            // Outside discovery: the service-key decision sees the logical URI (http://statesvc) as well as concrete ones.
+            http.AddHttpMessageHandler<McpAspire.ServiceDefaults.ServiceAuth.ServiceKeyHandler>();
             http.AddServiceDiscovery();
         });
         return builder;

@@ -59,6 +59,8 @@ public static class StateServiceApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Only McpAspire services holding the AppHost's key get past here (health probes excepted).
+        app.RequireServiceKey();
         app.UseRequestTimeouts();
         app.UseMiddleware<RedisAvailabilityMiddleware>();
 

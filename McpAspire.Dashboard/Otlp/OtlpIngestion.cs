@@ -8,6 +8,7 @@ using McpAspire.Dashboard.Otlp.Proto.Metrics.V1;
 using McpAspire.Dashboard.Otlp.Proto.Trace.V1;
 using McpAspire.Dashboard.Storage;
 using McpAspire.Dashboard.Telemetry;
+using McpAspire.ServiceDefaults.Redaction;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.Dashboard.Otlp;
@@ -110,7 +111,7 @@ public sealed class OtlpIngestion
                         TimeUnixNano = log.TimeUnixNano != 0 ? log.TimeUnixNano : log.ObservedTimeUnixNano,
                         SeverityNumber = severity,
                         Level = LogLevels.FromSeverity(severity, log.SeverityText),
-                        Message = OtlpValueFormatter.Format(log.Body, _limits.MaxAttributeLength),
+                        Message = SecretText.Redact(OtlpValueFormatter.Format(log.Body, _limits.MaxAttributeLength)),
                         Resource = name,
                         Instance = instance,
                         Scope = scope,
@@ -198,7 +199,7 @@ public sealed class OtlpIngestion
                 Status.Types.StatusCode.Error => "Error",
                 _ => "Unset",
             },
-            StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : OtlpValueFormatter.Truncate(span.Status.Message, _limits.MaxAttributeLength),
+            StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : SecretText.Redact(OtlpValueFormatter.Truncate(span.Status.Message, _limits.MaxAttributeLength)),
             Resource = resource,
             Instance = instance,
             Scope = scope,
@@ -219,7 +220,12 @@ public sealed class OtlpIngestion
         for (var i = 0; i < count; i++)
         {
             var kv = attributes[i];
-            result[i] = new TelemetryAttribute(_strings.Intern(kv.Key), _values.Intern(OtlpValueFormatter.Format(kv.Value, _limits.MaxAttributeLength)));
+            // Defence in depth: services mask secrets before export, but any OTLP sender can post here. Sensitive names
+            // (authorization, api keys, passwords, tokens) are masked whole, values matching the secret patterns in part.
+            var value = SecretText.IsSensitiveName(kv.Key)
+                ? SecretText.Mask
+                : SecretText.Redact(OtlpValueFormatter.Format(kv.Value, _limits.MaxAttributeLength));
+            result[i] = new TelemetryAttribute(_strings.Intern(kv.Key), _values.Intern(value));
         }
         return result;
     }

@@ -28,8 +28,10 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Creates the manager.</summary>
-    public DownstreamManager(DownstreamServerSource source, IOptionsMonitor<GatewayOptions> options, ServiceEndpointResolver resolver, ILoggerFactory loggerFactory, TimeProvider time)
+    public DownstreamManager(DownstreamServerSource source, IOptionsMonitor<GatewayOptions> options, ServiceEndpointResolver resolver, ILoggerFactory loggerFactory, TimeProvider time,
+        McpAspire.ServiceDefaults.ServiceAuth.ServiceKeyOutbound serviceKeys)
     {
+        ArgumentNullException.ThrowIfNull(serviceKeys);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _source = source;
         _options = options;
@@ -38,7 +40,8 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
         _logger = loggerFactory.CreateLogger<DownstreamManager>();
         _time = time;
         // Long-lived MCP streams: no overall timeout, no generic retry handler (the connection has its own policy).
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })
+        // The service key goes only to AppHost-wired services (the tool host), never to third-party MCP servers.
+        _http = new HttpClient(serviceKeys.Wrap(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) }))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -98,6 +98,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         var run = new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run);
 
         var color = 0;
+        var redactor = new Logging.ConsoleLineRedactor(_model, ResourceServiceApiKey, OtlpApiKey, DashboardBrowserToken);
         foreach (var resource in runnable)
         {
             var runner = new ResourceRunner(resource, _notifications, _logs, _settings.StopTimeout, OnFirstHealthyAsync, OnSettled);
@@ -136,7 +137,7 @@ internal sealed class Orchestrator : IAsyncDisposable
                 _ when resource.Annotations.OfType<HttpHealthCheckAnnotation>().LastOrDefault() is { } check => HttpProbeFor(resource, check),
                 _ => AlwaysHealthyProbe.Instance,
             };
-            runner.Prepare(spec is null ? 0 : replicas, spec, probe, i => ReplicaUrl(resource, i), _watchdog, _settings.MaxRestartDelay, _echo, color++, _time);
+            runner.Prepare(spec is null ? 0 : replicas, spec, probe, i => ReplicaUrl(resource, i), _watchdog, _settings.MaxRestartDelay, _echo, color++, _time, redactor);
             foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
             {
                 if (endpoint.AllocatedEndpoint is { Proxied: true } allocated)

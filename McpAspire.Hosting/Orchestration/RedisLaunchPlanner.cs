@@ -54,7 +54,11 @@ internal sealed class RedisLaunchPlanner
             "No Redis server available: redis-server is not on PATH and GarnetServer.dll (local tool garnet-server) is not restored. " +
             "Install redis-server (apt-get install redis-server), or run 'dotnet tool restore' at the repository root, " +
             "or point the AppHost at an existing server with ConnectionStrings__redis=host:port,password=….");
-        List<string> garnetArgs = [garnet, "--port", portText, "--bind", "127.0.0.1", "--auth", "Password", "--password", password, "--lua", "-m", "256m", "-i", "16m"];
+        // The password goes in through a config file only this user can read, deleted as soon as Garnet listens (it has
+        // read its configuration by then), so `ps` never shows it. (Garnet cannot read its configuration from stdin.)
+        var secretConfig = GarnetSecretConfig.Write(password);
+        _ = secretConfig.DeleteWhenListeningAsync(port, TimeSpan.FromSeconds(60));
+        List<string> garnetArgs = [garnet, "--port", portText, "--bind", "127.0.0.1", "--config-import-path", secretConfig.Path, "--lua", "-m", "256m", "-i", "16m"];
         if (persistence is not null)
         {
             // Debian 12's Garnet persists only with the RandomAccess device; --recover replays the AOF on start.
@@ -64,7 +68,14 @@ internal sealed class RedisLaunchPlanner
         {
             // Garnet issues AOF commits asynchronously and does not flush on SIGTERM: commit explicitly first, or the
             // last writes before a stop can be lost.
-            BeforeStop = persistence is null ? null : ct => Health.RedisPing.SendAsync("127.0.0.1", port, password, "COMMITAOF", TimeSpan.FromSeconds(3), ct),
+            BeforeStop = async ct =>
+            {
+                secretConfig.Delete();
+                if (persistence is not null)
+                {
+                    await Health.RedisPing.SendAsync("127.0.0.1", port, password, "COMMITAOF", TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                }
+            },
         };
     }
 

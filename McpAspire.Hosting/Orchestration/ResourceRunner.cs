@@ -61,7 +61,7 @@ internal sealed class ResourceRunner
 
     /// <summary>Creates the replicas (with their process plans and probes) and the front proxy.</summary>
     public void Prepare(int replicaCount, Func<int, string, CancellationToken, Task<ProcessSpec>>? spec, IHealthProbe probe, Func<int, string?> replicaUrl,
-        ProcessGroupWatchdog? watchdog, TimeSpan maxRestartDelay, ConsoleEcho echo, int colorIndex, TimeProvider time)
+        ProcessGroupWatchdog? watchdog, TimeSpan maxRestartDelay, ConsoleEcho echo, int colorIndex, TimeProvider time, Logging.ConsoleLineRedactor redactor)
     {
         for (var i = 0; spec is not null && i < replicaCount; i++)
         {
@@ -75,6 +75,7 @@ internal sealed class ResourceRunner
                 probe,
                 (line, isError) =>
                 {
+                    line = redactor.Redact(line);
                     _logs.Add(new LogLine(_resource.Name, name, isError, line, time.GetUtcNow()));
                     echo.Line(name, colorIndex, line, isError);
                 },

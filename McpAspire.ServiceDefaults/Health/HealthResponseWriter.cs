@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpAspire.ServiceDefaults.Redaction;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -12,6 +13,9 @@ public static class HealthResponseWriter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(report);
+        // /health and /alive answer without a service key, so whatever a check reports is masked like a log line.
+        var known = context.RequestServices.GetService(typeof(KnownSecrets)) as KnownSecrets;
+        string Mask(string text) => known is null ? SecretText.Redact(text) : known.Redact(SecretText.Redact(text));
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
 
@@ -26,12 +30,12 @@ public static class HealthResponseWriter
             writer.WriteString("status", entry.Status.ToString());
             if (entry.Description is not null)
             {
-                writer.WriteString("description", entry.Description);
+                writer.WriteString("description", Mask(entry.Description));
             }
             writer.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 3));
             if (entry.Exception is not null)
             {
-                writer.WriteString("error", entry.Exception.Message);
+                writer.WriteString("error", Mask(entry.Exception.Message));
             }
             if (entry.Tags.Any())
             {
@@ -47,7 +51,7 @@ public static class HealthResponseWriter
                 writer.WriteStartObject("data");
                 foreach (var (key, value) in entry.Data)
                 {
-                    writer.WriteString(key, value?.ToString());
+                    writer.WriteString(key, SecretText.IsSensitiveName(key) ? SecretText.Mask : value?.ToString() is { } text ? Mask(text) : null);
                 }
                 writer.WriteEndObject();
             }

@@ -45,11 +45,15 @@ public static class OpenTelemetryExtensions
         }
 
         var appSource = builder.Environment.ApplicationName;
+        // Secrets are masked before anything leaves the process (tokens, keys, passwords; see Redaction/).
+        // (The logger factory masks log calls already; the log processor also covers loggers created outside it.)
+        var knownSecrets = McpAspire.ServiceDefaults.Redaction.KnownSecrets.FromConfiguration(builder.Configuration);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
             logging.SetResourceBuilder(CreateResource(settings));
+            logging.AddProcessor(new McpAspire.ServiceDefaults.Redaction.RedactingLogProcessor(knownSecrets));
             logging.AddOtlpExporter((exporter, processor) =>
             {
                 settings.Apply(exporter, "/v1/logs");
@@ -63,6 +67,7 @@ public static class OpenTelemetryExtensions
         builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(CreateResource(settings))
             .AddSource([appSource, .. DefaultActivitySources])
+            .AddProcessor(new McpAspire.ServiceDefaults.Redaction.RedactingActivityProcessor(knownSecrets))
             .AddOtlpExporter(exporter =>
             {
                 settings.Apply(exporter, "/v1/traces");

@@ -59,8 +59,17 @@ public static class ToolHostApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        var mcpPath = app.Services.GetRequiredService<IOptions<ToolHostOptions>>().Value.McpPath;
+        var endpoint = app.Services.GetRequiredService<IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>>().Value;
+        // Only McpAspire services holding the AppHost's key (the gateway) may call tools; MCP paths refuse with JSON-RPC.
+        app.RequireServiceKey(o =>
+        {
+            o.JsonRpcPaths.Add(mcpPath);
+            o.JsonRpcPaths.Add(endpoint.LegacySsePath);
+            o.JsonRpcPaths.Add(endpoint.LegacyMessagePath);
+        });
         app.MapDefaultEndpoints();
-        app.MapMcp(app.Services.GetRequiredService<IOptions<ToolHostOptions>>().Value.McpPath);
+        app.MapMcp(mcpPath);
         return app;
     }
 

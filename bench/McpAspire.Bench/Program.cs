@@ -10,13 +10,14 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
     new McpAspire.Bench.Scenarios.GatewayRateLimitScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
+    new McpAspire.Bench.Scenarios.ServiceAuthScenario(),
     new McpAspire.Bench.Scenarios.SessionStoreScenario(),
     new McpAspire.Bench.Scenarios.StateTouchScenario(),
     new McpAspire.Bench.Scenarios.ToolHostCallScenario(),
     new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-ratelimit", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-ratelimit", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store", "service-auth"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

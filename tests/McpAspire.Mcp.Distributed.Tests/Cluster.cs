@@ -31,22 +31,25 @@ public sealed class AnnounceTool
 internal sealed class Cluster : IAsyncDisposable
 {
     private readonly string _redis;
+    private readonly string? _serviceKey;
     private readonly List<WebApplication> _replicas = [];
     private WebApplication? _state;
 
-    private Cluster(string redis, int statePort)
+    private Cluster(string redis, int statePort, string? serviceKey)
     {
         _redis = redis;
         StatePort = statePort;
+        _serviceKey = serviceKey;
     }
 
     public int StatePort { get; }
 
     public Uri StateAddress => new($"http://127.0.0.1:{StatePort}/");
 
-    public static async Task<Cluster> StartAsync(string redisConnectionString)
+    /// <summary>Starts the state service; with <paramref name="serviceKey"/> it demands that key, as under the AppHost.</summary>
+    public static async Task<Cluster> StartAsync(string redisConnectionString, string? serviceKey = null)
     {
-        var cluster = new Cluster(redisConnectionString, FreePort.Next());
+        var cluster = new Cluster(redisConnectionString, FreePort.Next(), serviceKey);
         await cluster.StartStateServiceAsync();
         return cluster;
     }
@@ -61,6 +64,7 @@ internal sealed class Cluster : IAsyncDisposable
             {
                 ["ConnectionStrings:redis"] = _redis + ",abortConnect=false,connectTimeout=2000",
                 ["State:SweepInterval"] = "00:00:01",
+                ["ServiceAuth:Key"] = _serviceKey,
             });
         });
         await app.StartAsync();
@@ -79,7 +83,9 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>Starts a tool host replica with the state service stores; returns its MCP URI.</summary>
-    public async Task<Replica> StartReplicaAsync(TimeSpan? idleTimeout = null)
+    /// <remarks>In a keyed cluster the replica finds the state service as <c>http://statesvc</c> through service discovery
+    /// and presents <paramref name="serviceKey"/> (default: the cluster's key), as it would under the AppHost.</remarks>
+    public async Task<Replica> StartReplicaAsync(TimeSpan? idleTimeout = null, string? serviceKey = null)
     {
         var builder = ToolHostApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
         {
@@ -92,6 +98,15 @@ internal sealed class Cluster : IAsyncDisposable
                 ["Mcp:Endpoint:SessionTouchInterval"] = "00:00:00",
                 ["Mcp:Endpoint:SessionIdleTimeout"] = (idleTimeout ?? TimeSpan.FromMinutes(10)).ToString("c"),
             });
+            if (_serviceKey is not null)
+            {
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Mcp:StateStore:BaseAddress"] = "http://statesvc/",
+                    ["services:statesvc:http:0"] = StateAddress.ToString().TrimEnd('/'),
+                    ["ServiceAuth:Key"] = serviceKey ?? _serviceKey,
+                });
+            }
         });
         builder.Services.AddStateServiceMcpStores();
         builder.Services.AddMcpServer().WithTools<AnnounceTool>();

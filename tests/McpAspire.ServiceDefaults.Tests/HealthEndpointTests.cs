@@ -35,4 +35,28 @@ public sealed class HealthEndpointTests
         Assert.Equal("Healthy", aliveJson.RootElement.GetProperty("status").GetString());
         Assert.False(aliveJson.RootElement.GetProperty("checks").TryGetProperty("database", out _));
     }
+
+    [Fact]
+    public async Task What_checks_report_is_masked_because_health_answers_without_a_key()
+    {
+        const string Password = "HealthPw-SECRET-123456";
+        const string Token = "health-SECRET-bearer-0987";
+        await using var app = await KestrelApp.StartAsync(
+            b =>
+            {
+                b.AddServiceDefaults();
+                b.Services.AddHealthChecks().AddCheck("careless", () => HealthCheckResult.Unhealthy(
+                    $"cannot reach cache at 10.0.0.5:6379,password={Password}",
+                    new InvalidOperationException($"upstream said 401 to Authorization: Bearer {Token}"),
+                    new Dictionary<string, object> { ["api_key"] = "k-SECRET-998877", ["endpoint"] = "10.0.0.5:6379" }));
+            },
+            a => a.MapDefaultEndpoints());
+        using var client = new HttpClient { BaseAddress = app.Address };
+        var body = await (await client.GetAsync(new Uri("/health", UriKind.Relative))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("SECRET", body, StringComparison.Ordinal);
+        var check = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("careless");
+        Assert.Equal("cannot reach cache at 10.0.0.5:6379,password=[redacted]", check.GetProperty("description").GetString());
+        Assert.Equal("upstream said 401 to Authorization: Bearer [redacted]", check.GetProperty("error").GetString());
+        Assert.Equal("10.0.0.5:6379", check.GetProperty("data").GetProperty("endpoint").GetString());
+    }
 }

@@ -28,12 +28,17 @@ internal sealed class StateServiceHost : IAsyncDisposable
 
     public StateServiceClient Client { get; }
 
-    public static async Task<StateServiceHost> StartAsync(string redisConnectionString, IDictionary<string, string?>? settings = null, bool waitHealthy = true)
+    public static async Task<StateServiceHost> StartAsync(string redisConnectionString, IDictionary<string, string?>? settings = null, bool waitHealthy = true, ILoggerProvider? logs = null)
     {
         var app = StateServiceApp.Build([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            }
             var config = new Dictionary<string, string?>
             {
                 ["ConnectionStrings:redis"] = redisConnectionString + ",abortConnect=false,connectTimeout=2000",

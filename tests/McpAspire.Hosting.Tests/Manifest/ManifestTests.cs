@@ -29,7 +29,21 @@ public sealed class ManifestTests
             Assert.Equal("https://json.schemastore.org/aspire-8.0.json", manifest.GetProperty("$schema").GetString());
 
             var resources = manifest.GetProperty("resources");
-            Assert.Equal(["gateway", "redis", "redis-password", "statesvc", "toolhost"], resources.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(["gateway", "redis", "redis-password", "service-key", "statesvc", "toolhost"], resources.EnumerateObject().Select(p => p.Name).Order());
+
+            // The service key is a secret input generated at deploy time; services get a reference to it, never a value.
+            var serviceKey = resources.GetProperty("service-key");
+            Assert.Equal("parameter.v0", serviceKey.GetProperty("type").GetString());
+            Assert.Equal("{service-key.inputs.value}", serviceKey.GetProperty("value").GetString());
+            var keyInput = serviceKey.GetProperty("inputs").GetProperty("value");
+            Assert.True(keyInput.GetProperty("secret").GetBoolean());
+            Assert.Equal(32, keyInput.GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32());
+            foreach (var service in new[] { "statesvc", "toolhost", "gateway" })
+            {
+                var serviceEnv = resources.GetProperty(service).GetProperty("env");
+                Assert.Equal("{service-key.value}", serviceEnv.GetProperty("ServiceAuth__Key").GetString());
+                Assert.Equal("true", serviceEnv.GetProperty("ServiceAuth__Required").GetString());
+            }
 
             var redis = resources.GetProperty("redis");
             Assert.Equal("container.v0", redis.GetProperty("type").GetString());

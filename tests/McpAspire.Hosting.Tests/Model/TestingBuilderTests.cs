@@ -16,7 +16,7 @@ public sealed class TestingBuilderTests
     public async Task The_testing_builder_hands_over_the_AppHost_model_before_it_is_built()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        Assert.Equal(["redis-password", "redis", "statesvc", "toolhost", "gateway"], builder.Resources.Select(r => r.Name));
+        Assert.Equal(["redis-password", "redis", "service-key", "statesvc", "toolhost", "gateway"], builder.Resources.Select(r => r.Name));
         Assert.Equal("true", builder.Configuration["AppHost:RandomizePorts"]);
         Assert.Equal("true", builder.Configuration["AppHost:DisableDashboard"]);
         Assert.True(builder.ExecutionContext.IsRunMode);

@@ -31,9 +31,18 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WaitFor(stateService)
     .WaitFor(toolHost);
 
-// Local runs: the gateway serves /mcp without credentials so an IDE assistant can connect at once. Published
-// deployments (the manifest) get no such setting: the gateway then refuses to start until Gateway__Auth__* is set.
-if (builder.ExecutionContext.IsRunMode)
+// Gateway authentication comes from the AppHost's own configuration (`Gateway:Auth:*` in its appsettings, user
+// secrets or command line, e.g. --Gateway:Auth:ApiKeys:0:Hash=…), passed on unchanged. Without any, local runs serve
+// /mcp without credentials so an IDE assistant can connect at once; published deployments (the manifest) get no such
+// setting: the gateway then refuses to start until Gateway__Auth__* is set.
+var gatewayAuth = builder.Configuration.GetSection("Gateway:Auth").AsEnumerable(makePathsRelative: true)
+    .Where(e => e.Value is not null)
+    .ToList();
+foreach (var (key, value) in gatewayAuth)
+{
+    gateway.WithEnvironment("Gateway__Auth__" + key.Replace(":", "__", StringComparison.Ordinal), value!);
+}
+if (builder.ExecutionContext.IsRunMode && gatewayAuth.Count == 0)
 {
     gateway.WithEnvironment("Gateway__Auth__AllowAnonymous", "true");
 }

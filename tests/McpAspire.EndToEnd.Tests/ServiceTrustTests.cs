@@ -9,13 +9,13 @@ namespace McpAspire.EndToEnd.Tests;
 
 /// <summary>
 /// The whole app with its dashboard: tool calls through the gateway work while the tool host and the state service refuse
-/// callers without the AppHost's service key; and neither that key, the Redis password, nor the client's bearer token,
-/// API key or query token appears in the resource service JSON, any console log, or the dashboard's logs and traces.
+/// callers without the AppHost's service key; and neither that key, the Redis password, nor the client's API key (sent as a
+/// bearer token) or query token appears in the resource service JSON, any console log, or the dashboard's logs and traces.
 /// </summary>
 public sealed class ServiceTrustTests : IAsyncLifetime
 {
-    private const string ClientBearer = "e2e-SECRET-client-bearer-4d5e6f";
-    private const string ClientApiKey = "e2e-SECRET-client-apikey-7a8b9c";
+    // The gateway is started with this API key (its SHA-256 on the AppHost command line), so it is a real credential.
+    private const string ClientApiKey = "mcpk_e2e-SECRET-client-apikey-7a8b9c";
     private const string QueryToken = "e2e-SECRET-query-token-1a2b3c";
     private static readonly TimeSpan s_start = TimeSpan.FromSeconds(120);
     private DistributedApplication _app = null!;
@@ -23,7 +23,12 @@ public sealed class ServiceTrustTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(s_start);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:DisableDashboard=false"], cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(
+        [
+            "--AppHost:DisableDashboard=false",
+            "--Gateway:Auth:ApiKeys:0:Name=e2e",
+            "--Gateway:Auth:ApiKeys:0:Hash=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ClientApiKey))),
+        ], cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         foreach (var name in new[] { "redis", "statesvc", "toolhost", "gateway", "dashboard" })
@@ -59,7 +64,7 @@ public sealed class ServiceTrustTests : IAsyncLifetime
             {
                 Endpoint = gateway,
                 TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + ClientBearer, ["X-Api-Key"] = ClientApiKey },
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + ClientApiKey },
             }), new McpClientOptions { ProtocolVersion = era });
             var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = $"through the gateway {era}" });
             Assert.Equal($"through the gateway {era}", string.Join("", result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
@@ -92,7 +97,7 @@ public sealed class ServiceTrustTests : IAsyncLifetime
         // The probes the AppHost uses stay open.
         Assert.Equal(HttpStatusCode.OK, (await direct.GetAsync(new Uri(_app.GetEndpoint("statesvc"), "/health"))).StatusCode);
 
-        string[] secrets = [serviceKey, redisPassword, ClientBearer, ClientApiKey, QueryToken];
+        string[] secrets = [serviceKey, redisPassword, ClientApiKey, QueryToken];
 
         // The dashboard: resources (relayed resource service JSON), structured logs and traces, once the gateway's spans are in.
         var dashboard = _app.GetEndpoint("dashboard");

@@ -37,6 +37,7 @@ public sealed class GatewayReplicaKillTests
             var environment = new Dictionary<string, string>
             {
                 ["Gateway__SessionStore"] = "state",
+                ["Gateway__Auth__AllowAnonymous"] = "true",
                 ["services__statesvc__http__0"] = $"http://127.0.0.1:{statePort}",
                 ["Gateway__Servers__toolhost__Url"] = toolHost.McpUri.ToString(),
                 ["Gateway__Servers__toolhost__ReconnectDelay"] = "00:00:00.200",

@@ -89,9 +89,27 @@ public sealed class GatewayAuthScenario : IScenario
             await WaitForCatalogAsync(http, mcp, cancellationToken);
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
 
-            var anonymous = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, mcp, list, null, ct), cancellationToken);
-            var apiKey = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, mcp, list, ("X-Api-Key", Key), ct), cancellationToken);
-            var jwt = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, mcp, list, ("Authorization", "Bearer " + token), ct), cancellationToken);
+            Task RunAnonymous(int _, CancellationToken ct) => SendAsync(http, mcp, list, null, ct);
+            Task RunApiKey(int _, CancellationToken ct) => SendAsync(http, mcp, list, ("X-Api-Key", Key), ct);
+            Task RunJwt(int _, CancellationToken ct) => SendAsync(http, mcp, list, ("Authorization", "Bearer " + token), ct);
+            // Warm every path first (JIT tiers, key caches, pooled connections), then alternate the three modes over two
+            // rounds and keep each one's better round, so neither warm-up nor a drift in machine load favours a mode.
+            var warmUp = TimeSpan.FromSeconds(Math.Max(1, seconds / 3.0));
+            foreach (var mode in new Func<int, CancellationToken, Task>[] { RunAnonymous, RunApiKey, RunJwt })
+            {
+                await LoadLoop.RunAsync(Callers, warmUp, mode, cancellationToken);
+            }
+            LoadLoop.Result? bestAnonymous = null, bestApiKey = null, bestJwt = null;
+            long roundErrors = 0;
+            for (var round = 0; round < 2; round++)
+            {
+                var a = await LoadLoop.RunAsync(Callers, duration, RunAnonymous, cancellationToken);
+                var k = await LoadLoop.RunAsync(Callers, duration, RunApiKey, cancellationToken);
+                var j = await LoadLoop.RunAsync(Callers, duration, RunJwt, cancellationToken);
+                roundErrors += a.Errors + k.Errors + j.Errors;
+                (bestAnonymous, bestApiKey, bestJwt) = (Better(bestAnonymous, a), Better(bestApiKey, k), Better(bestJwt, j));
+            }
+            var (anonymous, apiKey, jwt) = (bestAnonymous!, bestApiKey!, bestJwt!);
 
             BenchResult.Report(Name_, "tools_list_api_key_per_s", apiKey.PerSecond, "lists/s", anonymous.PerSecond);
             BenchResult.Report(Name_, "tools_list_jwt_per_s", jwt.PerSecond, "lists/s", anonymous.PerSecond);
@@ -99,7 +117,7 @@ public sealed class GatewayAuthScenario : IScenario
             BenchResult.Report(Name_, "tools_list_api_key_p50", apiKey.P50Ms, "ms", anonymous.P50Ms);
             BenchResult.Report(Name_, "tools_list_jwt_p50", jwt.P50Ms, "ms", anonymous.P50Ms);
             BenchResult.Report(Name_, "tools_list_jwt_p99", jwt.P99Ms, "ms", anonymous.P99Ms);
-            errors = anonymous.Errors + apiKey.Errors + jwt.Errors;
+            errors = roundErrors;
         }
         finally
         {
@@ -151,4 +169,7 @@ public sealed class GatewayAuthScenario : IScenario
             }
         }
     }
+
+    private static LoadLoop.Result Better(LoadLoop.Result? best, LoadLoop.Result next) =>
+        best is null || next.PerSecond > best.PerSecond ? next : best;
 }

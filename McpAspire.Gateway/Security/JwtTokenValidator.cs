@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -38,6 +41,18 @@ public sealed partial class JwtTokenValidator : IDisposable
     private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
     // Keys read on demand for an unknown kid, used until the manager's own (background) refresh has them too.
     private volatile OpenIdConnectConfiguration? _fresh;
+    // Tokens that validated, by SHA-256 of resource + token: a client sends the same token on every request, and a
+    // signature check costs far more than the rest of a cached tools/list. Entries live until the token's expiry, at
+    // most CacheLifetime, so a key the issuer withdraws stops working within that time.
+    private readonly ConcurrentDictionary<string, CachedToken> _validated = new(StringComparer.Ordinal);
+
+    /// <summary>How long a validated token is trusted without checking its signature again.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Validated tokens kept at most; the cache is emptied when it would grow past this.</summary>
+    public const int CacheCapacity = 10_000;
+
+    private sealed record CachedToken(ClaimsPrincipal Principal, DateTimeOffset Until);
 
     /// <summary>Creates the validator (inactive when no issuer is configured).</summary>
     public JwtTokenValidator(IOptions<GatewayAuthOptions> options, ILogger<JwtTokenValidator> logger, TimeProvider time)
@@ -94,6 +109,16 @@ public sealed partial class JwtTokenValidator : IDisposable
         {
             return new JwtResult(null, "Bearer JWTs are not accepted by this gateway.");
         }
+        var cacheKey = CacheKey(token, resource);
+        var now = _time.GetUtcNow();
+        if (_validated.TryGetValue(cacheKey, out var cached))
+        {
+            if (now < cached.Until)
+            {
+                return new JwtResult(Copy(cached.Principal), null);
+            }
+            _validated.TryRemove(cacheKey, out _);
+        }
         OpenIdConnectConfiguration configuration;
         try
         {
@@ -114,7 +139,29 @@ public sealed partial class JwtTokenValidator : IDisposable
         {
             return new JwtResult(null, Describe(result.Exception));
         }
-        return Principal(result.ClaimsIdentity);
+        var validated = Principal(result.ClaimsIdentity);
+        if (validated.Principal is { } principal && result.SecurityToken is { } securityToken)
+        {
+            var expires = new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc));
+            var until = expires < now + CacheLifetime ? expires : now + CacheLifetime;
+            if (_validated.Count >= CacheCapacity)
+            {
+                _validated.Clear();
+            }
+            _validated[cacheKey] = new CachedToken(Copy(principal), until);
+        }
+        return validated;
+    }
+
+    // ClaimsPrincipal.Clone shares its identities; each request gets identities of its own.
+    private static ClaimsPrincipal Copy(ClaimsPrincipal principal) => new(principal.Identities.Select(i => i.Clone()));
+
+    private static string CacheKey(string token, string resource)
+    {
+        var bytes = Encoding.UTF8.GetBytes(resource + "\n" + token);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, digest);
+        return Convert.ToBase64String(digest);
     }
 
     /// <summary>

@@ -49,13 +49,28 @@ public sealed class GatewayOverheadScenario : IScenario
             var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
 
-            var directBefore = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            var through = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            var throughStateless = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(statelessGatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            // Direct again after the gateway runs: on a shared machine the load drifts, so the baseline is the mean of a
-            // run before and a run after (both reported), not whichever happened to come first.
-            var directAfter = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            var direct = Mean(directBefore, directAfter);
+            Task Direct(int _, CancellationToken ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct);
+            Task Through(int _, CancellationToken ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct);
+            Task ThroughStateless(int _, CancellationToken ct) => SendAsync(http, new Uri(statelessGatewayUri, "mcp"), call, "tools/call", "echo", ct);
+            // Everything shares one process and two cores, and its state drifts while it runs (heap size, the tool
+            // host's event store for the gateway's downstream session): warm every path, then alternate direct and
+            // gateway runs over two rounds and keep each one's better round, so neither order nor drift favours a side.
+            var warmUp = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 3));
+            foreach (var path in new Func<int, CancellationToken, Task>[] { Direct, Through, ThroughStateless })
+            {
+                errors += (await LoadLoop.RunAsync(Callers, warmUp, path, cancellationToken)).Errors;
+            }
+            LoadLoop.Result? bestDirect = null, bestThrough = null, bestStateless = null, worstDirect = null;
+            for (var round = 0; round < 2; round++)
+            {
+                var d = await LoadLoop.RunAsync(Callers, duration, Direct, cancellationToken);
+                var t = await LoadLoop.RunAsync(Callers, duration, Through, cancellationToken);
+                var st = await LoadLoop.RunAsync(Callers, duration, ThroughStateless, cancellationToken);
+                errors += d.Errors + t.Errors + st.Errors;
+                worstDirect = worstDirect is null || d.PerSecond < worstDirect.PerSecond ? d : worstDirect;
+                (bestDirect, bestThrough, bestStateless) = (Better(bestDirect, d), Better(bestThrough, t), Better(bestStateless, st));
+            }
+            var (direct, through, throughStateless) = (bestDirect!, bestThrough!, bestStateless!);
             // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
             var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
             var throughAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
@@ -63,7 +78,7 @@ public sealed class GatewayOverheadScenario : IScenario
 
             BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
-            BenchResult.Report(Name_, "tools_call_direct_per_s_before_and_after", directAfter.PerSecond, "calls/s", directBefore.PerSecond);
+            BenchResult.Report(Name_, "tools_call_direct_per_s_worst_round", worstDirect!.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
@@ -77,7 +92,7 @@ public sealed class GatewayOverheadScenario : IScenario
             BenchResult.Report(Name_, "allocated_per_call_via_gateway_1_caller", throughAlone.AllocatedBytesPerOperation / 1024, "KiB", directAlone.AllocatedBytesPerOperation / 1024);
             BenchResult.Report(Name_, "tools_list_from_catalog_per_s", listing.PerSecond, "lists/s");
             BenchResult.Report(Name_, "tools_list_from_catalog_p99", listing.P99Ms, "ms");
-            errors = directBefore.Errors + directAfter.Errors + through.Errors + throughStateless.Errors + directAlone.Errors + throughAlone.Errors + listing.Errors;
+            errors += directAlone.Errors + throughAlone.Errors + listing.Errors;
         }
         finally
         {
@@ -93,11 +108,8 @@ public sealed class GatewayOverheadScenario : IScenario
         return 0;
     }
 
-    private static LoadLoop.Result Mean(LoadLoop.Result a, LoadLoop.Result b) =>
-        new(a.Operations + b.Operations, a.Errors + b.Errors, a.Seconds + b.Seconds, (a.P50Ms + b.P50Ms) / 2, (a.P99Ms + b.P99Ms) / 2)
-        {
-            AllocatedBytesPerOperation = (a.AllocatedBytesPerOperation + b.AllocatedBytesPerOperation) / 2,
-        };
+    private static LoadLoop.Result Better(LoadLoop.Result? best, LoadLoop.Result next) =>
+        best is null || next.PerSecond > best.PerSecond ? next : best;
 
     private static async Task<WebApplication> StartGatewayAsync(Uri toolHostUri, string downstreamProtocolVersion, CancellationToken cancellationToken)
     {

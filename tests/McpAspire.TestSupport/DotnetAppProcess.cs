@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace McpAspire.TestSupport;
 
@@ -10,10 +9,9 @@ namespace McpAspire.TestSupport;
 /// </summary>
 public sealed class DotnetAppProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private DotnetAppProcess(Process process, Uri baseAddress)
+    private DotnetAppProcess(CapturedProcess process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -24,21 +22,12 @@ public sealed class DotnetAppProcess : IAsyncDisposable
 
     public Uri McpUri => new(BaseAddress, "/mcp");
 
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>Starts <paramref name="dllName"/> from the test's output folder with the given environment and waits for <c>/alive</c>.</summary>
     public static async Task<DotnetAppProcess> StartAsync(string dllName, IReadOnlyDictionary<string, string> environment, TimeSpan? readyTimeout = null)
@@ -49,84 +38,33 @@ public sealed class DotnetAppProcess : IAsyncDisposable
             throw new FileNotFoundException("The app is built next to the tests (project reference).", dll);
         }
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory };
         foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}" })
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var app = new DotnetAppProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => app.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var app = new DotnetAppProcess(CapturedProcess.Start(start, environment), new Uri($"http://127.0.0.1:{port}/"));
 
-        var wait = readyTimeout ?? TimeSpan.FromSeconds(30);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+        await app._process.WaitReadyAsync(dllName, "answer /alive", async () =>
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{dllName} exited with {process.ExitCode}:\n{app.Output}");
-            }
             try
             {
                 using var alive = await http.GetAsync(new Uri(app.BaseAddress, "/alive"));
-                if (alive.IsSuccessStatusCode)
-                {
-                    return app;
-                }
+                return alive.IsSuccessStatusCode;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                return false;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                await app.DisposeAsync();
-                throw new TimeoutException($"{dllName} did not answer /alive within {wait.TotalSeconds} s:\n{app.Output}");
-            }
-            await Task.Delay(200);
-        }
+        }, readyTimeout ?? TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        return app;
     }
 
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
+    /// <summary>SIGKILL by PID, then waits for the process to be gone.</summary>
+    public Task KillAsync() => _process.KillAsync();
 
-    /// <summary>SIGKILL by PID (<see cref="Process.Kill(bool)"/> sends SIGKILL on Unix), then waits for the process to be gone.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _process.WaitForExitAsync(timeout.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await KillAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -92,24 +92,11 @@ public sealed class GatewayAuthScenario : IScenario
             Task RunAnonymous(int _, CancellationToken ct) => SendAsync(http, mcp, list, null, ct);
             Task RunApiKey(int _, CancellationToken ct) => SendAsync(http, mcp, list, ("X-Api-Key", Key), ct);
             Task RunJwt(int _, CancellationToken ct) => SendAsync(http, mcp, list, ("Authorization", "Bearer " + token), ct);
-            // Warm every path first (JIT tiers, key caches, pooled connections), then alternate the three modes over two
-            // rounds and keep each one's better round, so neither warm-up nor a drift in machine load favours a mode.
-            var warmUp = TimeSpan.FromSeconds(Math.Max(1, seconds / 3.0));
-            foreach (var mode in new Func<int, CancellationToken, Task>[] { RunAnonymous, RunApiKey, RunJwt })
-            {
-                await LoadLoop.RunAsync(Callers, warmUp, mode, cancellationToken);
-            }
-            LoadLoop.Result? bestAnonymous = null, bestApiKey = null, bestJwt = null;
-            long roundErrors = 0;
-            for (var round = 0; round < 2; round++)
-            {
-                var a = await LoadLoop.RunAsync(Callers, duration, RunAnonymous, cancellationToken);
-                var k = await LoadLoop.RunAsync(Callers, duration, RunApiKey, cancellationToken);
-                var j = await LoadLoop.RunAsync(Callers, duration, RunJwt, cancellationToken);
-                roundErrors += a.Errors + k.Errors + j.Errors;
-                (bestAnonymous, bestApiKey, bestJwt) = (Better(bestAnonymous, a), Better(bestApiKey, k), Better(bestJwt, j));
-            }
-            var (anonymous, apiKey, jwt) = (bestAnonymous!, bestApiKey!, bestJwt!);
+            // The three modes alternate over two rounds (each run warmed by LoadLoop) and each keeps its better round,
+            // so neither order nor a drift in machine load favours a mode.
+            var measured = await LoadLoop.AlternateAsync(Callers, duration, 2, [RunAnonymous, RunApiKey, RunJwt], cancellationToken);
+            var (anonymous, apiKey, jwt) = (measured[0].Best, measured[1].Best, measured[2].Best);
+            var roundErrors = measured.Sum(m => m.Errors);
 
             BenchResult.Report(Name_, "tools_list_api_key_per_s", apiKey.PerSecond, "lists/s", anonymous.PerSecond);
             BenchResult.Report(Name_, "tools_list_jwt_per_s", jwt.PerSecond, "lists/s", anonymous.PerSecond);
@@ -169,7 +156,4 @@ public sealed class GatewayAuthScenario : IScenario
             }
         }
     }
-
-    private static LoadLoop.Result Better(LoadLoop.Result? best, LoadLoop.Result next) =>
-        best is null || next.PerSecond > best.PerSecond ? next : best;
 }

@@ -53,24 +53,12 @@ public sealed class GatewayOverheadScenario : IScenario
             Task Through(int _, CancellationToken ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct);
             Task ThroughStateless(int _, CancellationToken ct) => SendAsync(http, new Uri(statelessGatewayUri, "mcp"), call, "tools/call", "echo", ct);
             // Everything shares one process and two cores, and its state drifts while it runs (heap size, the tool
-            // host's event store for the gateway's downstream session): warm every path, then alternate direct and
-            // gateway runs over two rounds and keep each one's better round, so neither order nor drift favours a side.
-            var warmUp = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 3));
-            foreach (var path in new Func<int, CancellationToken, Task>[] { Direct, Through, ThroughStateless })
-            {
-                errors += (await LoadLoop.RunAsync(Callers, warmUp, path, cancellationToken)).Errors;
-            }
-            LoadLoop.Result? bestDirect = null, bestThrough = null, bestStateless = null, worstDirect = null;
-            for (var round = 0; round < 2; round++)
-            {
-                var d = await LoadLoop.RunAsync(Callers, duration, Direct, cancellationToken);
-                var t = await LoadLoop.RunAsync(Callers, duration, Through, cancellationToken);
-                var st = await LoadLoop.RunAsync(Callers, duration, ThroughStateless, cancellationToken);
-                errors += d.Errors + t.Errors + st.Errors;
-                worstDirect = worstDirect is null || d.PerSecond < worstDirect.PerSecond ? d : worstDirect;
-                (bestDirect, bestThrough, bestStateless) = (Better(bestDirect, d), Better(bestThrough, t), Better(bestStateless, st));
-            }
-            var (direct, through, throughStateless) = (bestDirect!, bestThrough!, bestStateless!);
+            // host's event store for the gateway's downstream session): direct and gateway runs alternate over two
+            // rounds (each warmed by LoadLoop) and each keeps its better round, so neither order nor drift favours a side.
+            var measured = await LoadLoop.AlternateAsync(Callers, duration, 2, [Direct, Through, ThroughStateless], cancellationToken);
+            errors += measured.Sum(m => m.Errors);
+            var (direct, through, throughStateless) = (measured[0].Best, measured[1].Best, measured[2].Best);
+            var worstDirect = measured[0].Worst;
             // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
             var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
             var throughAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
@@ -78,7 +66,7 @@ public sealed class GatewayOverheadScenario : IScenario
 
             BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
-            BenchResult.Report(Name_, "tools_call_direct_per_s_worst_round", worstDirect!.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "tools_call_direct_per_s_worst_round", worstDirect.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
@@ -107,9 +95,6 @@ public sealed class GatewayOverheadScenario : IScenario
         BenchResult.ReportFooter(Name_, errors);
         return 0;
     }
-
-    private static LoadLoop.Result Better(LoadLoop.Result? best, LoadLoop.Result next) =>
-        best is null || next.PerSecond > best.PerSecond ? next : best;
 
     private static async Task<WebApplication> StartGatewayAsync(Uri toolHostUri, string downstreamProtocolVersion, CancellationToken cancellationToken)
     {

@@ -172,7 +172,7 @@ public sealed class GatewayRateLimitScenario : IScenario
             _cpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             Errors += run.Errors;
-            Best = Best is null || run.PerSecond > Best.PerSecond ? run : Best;
+            Best = LoadLoop.Better(Best, run);
         }
     }
 

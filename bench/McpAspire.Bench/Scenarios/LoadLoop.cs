@@ -14,6 +14,41 @@ public static class LoadLoop
         public double AllocatedBytesPerOperation { get; init; }
     }
 
+    /// <summary>The runs of one load path over several rounds, and its best and worst by throughput.</summary>
+    public sealed record Rounds(IReadOnlyList<Result> Runs)
+    {
+        public Result Best => Runs.MaxBy(r => r.PerSecond)!;
+
+        public Result Worst => Runs.MinBy(r => r.PerSecond)!;
+
+        public long Errors => Runs.Sum(r => r.Errors);
+    }
+
+    /// <summary>
+    /// Runs every path in turn, <paramref name="rounds"/> times over, so neither the order nor a drift in machine load
+    /// during the run favours one path; compare the paths' <see cref="Rounds.Best"/>.
+    /// </summary>
+    public static async Task<Rounds[]> AlternateAsync(int callers, TimeSpan duration, int rounds, IReadOnlyList<Func<int, CancellationToken, Task>> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var runs = paths.Select(_ => new List<Result>(rounds)).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < paths.Count; i++)
+            {
+                runs[i].Add(await RunAsync(callers, duration, paths[i], cancellationToken).ConfigureAwait(false));
+            }
+        }
+        return runs.Select(r => new Rounds(r)).ToArray();
+    }
+
+    /// <summary>The faster of two runs (<paramref name="best"/> may be null before the first).</summary>
+    public static Result Better(Result? best, Result next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return best is null || next.PerSecond > best.PerSecond ? next : best;
+    }
+
     /// <summary>Warms up briefly, then runs <paramref name="operation"/> from <paramref name="callers"/> loops for <paramref name="duration"/>.</summary>
     public static async Task<Result> RunAsync(int callers, TimeSpan duration, Func<int, CancellationToken, Task> operation, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using McpAspire.Gateway.Configuration;
 using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
+using McpAspire.Gateway.Forwarding;
 using McpAspire.Gateway.Front;
 using McpAspire.Gateway.RateLimiting;
 using McpAspire.Gateway.Security;
@@ -38,6 +39,8 @@ public static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DownstreamManager>());
         builder.Services.AddSingleton<NotificationHub>();
         builder.Services.AddSingleton<GatewayMcpHandlers>();
+        // 2026-07-28 tool calls to HTTP servers that take that revision skip the SDK client and server (Forwarding/).
+        builder.Services.AddSingleton<McpAspire.Mcp.Forwarding.IMcpStatelessRequestHandler, StatelessToolCallHandler>();
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstreams");
         builder.AddGatewayRateLimits();
 

@@ -54,6 +54,14 @@ public sealed class DownstreamServerOptions
     /// </summary>
     public string ProtocolVersion { get; set; } = "2025-11-25";
 
+    /// <summary>
+    /// HTTP: when the server also accepts 2026-07-28 requests (asked with <c>server/discover</c> on connect), a
+    /// 2026-07-28 caller's <c>tools/call</c> goes to it as a 2026-07-28 request of its own and the answer is relayed
+    /// as it comes, bytes unchanged, instead of through the shared <see cref="ProtocolVersion"/> session. Faster, and
+    /// the server's input requests (Multi Round-Trip) reach the caller as they are. Off: every call uses the session.
+    /// </summary>
+    public bool StatelessForwarding { get; set; } = true;
+
     /// <summary>Prefix used for this server's names instead of its name (prefix mode permitting).</summary>
     public string? Prefix { get; set; }
 
@@ -109,6 +117,7 @@ public sealed class DownstreamServerOptions
         Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase),
         Prefix = Prefix,
         ProtocolVersion = ProtocolVersion,
+        StatelessForwarding = StatelessForwarding,
         AllowTools = [.. AllowTools],
         DenyTools = [.. DenyTools],
         ConnectionTimeout = ConnectionTimeout,
@@ -128,7 +137,7 @@ public sealed class DownstreamServerOptions
     {
         ArgumentNullException.ThrowIfNull(other);
         return Enabled == other.Enabled && EffectiveTransport == other.EffectiveTransport && Command == other.Command
-            && Args.SequenceEqual(other.Args) && Cwd == other.Cwd && Url == other.Url
+            && Args.SequenceEqual(other.Args) && Cwd == other.Cwd && Url == other.Url && StatelessForwarding == other.StatelessForwarding
             && Env.OrderBy(e => e.Key, StringComparer.Ordinal).SequenceEqual(other.Env.OrderBy(e => e.Key, StringComparer.Ordinal))
             && Headers.OrderBy(e => e.Key, StringComparer.Ordinal).SequenceEqual(other.Headers.OrderBy(e => e.Key, StringComparer.Ordinal));
     }

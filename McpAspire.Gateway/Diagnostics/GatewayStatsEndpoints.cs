@@ -4,7 +4,10 @@ using ModelContextProtocol.Protocol;
 
 namespace McpAspire.Gateway.Diagnostics;
 
-/// <summary>One downstream in <c>/stats</c> (<c>DedicatedSessions</c>: per-session downstream sessions open, HTTP only).</summary>
+/// <summary>
+/// One downstream in <c>/stats</c> (<c>DedicatedSessions</c>: per-session downstream sessions open, HTTP only;
+/// <c>StatelessForwarding</c>: 2026-07-28 tool calls go to it without the session now).
+/// </summary>
 public sealed record DownstreamReport(
     string Name,
     string Transport,
@@ -21,7 +24,8 @@ public sealed record DownstreamReport(
     int Resources,
     int ResourceTemplates,
     DownstreamStatsSnapshot Requests,
-    int DedicatedSessions);
+    int DedicatedSessions,
+    bool StatelessForwarding);
 
 /// <summary>The whole <c>/stats</c> document.</summary>
 public sealed record GatewayReport(long CatalogVersion, int Tools, int Prompts, int Resources, int ResourceTemplates, int ListenStreams, IReadOnlyList<DownstreamReport> Servers);
@@ -52,7 +56,8 @@ public static class GatewayStatsEndpoints
                 c.Catalog.Resources.Count,
                 c.Catalog.ResourceTemplates.Count,
                 c.Stats.Snapshot(),
-                c.DedicatedClientCount))]);
+                c.DedicatedClientCount,
+                c.Forwarder is not null))]);
     }
 
     /// <summary>Maps <c>GET /stats</c>.</summary>

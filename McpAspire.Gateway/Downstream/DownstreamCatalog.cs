@@ -12,4 +12,14 @@ public sealed record DownstreamCatalog(
 {
     /// <summary>Nothing (not connected).</summary>
     public static DownstreamCatalog Empty { get; } = new([], [], [], [], DateTimeOffset.MinValue);
+
+    private Dictionary<string, Tool>? _toolsByName;
+
+    /// <summary>The server's tool of that (original) name, or null.</summary>
+    public Tool? FindTool(string name)
+    {
+        // Built on first use; a race builds it twice, harmlessly.
+        var byName = _toolsByName ??= Tools.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return byName.GetValueOrDefault(name);
+    }
 }

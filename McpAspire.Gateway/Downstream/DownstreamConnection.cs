@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using McpAspire.Gateway.Configuration;
 using McpAspire.Gateway.Diagnostics;
+using McpAspire.Gateway.Forwarding;
 using McpAspire.ServiceDefaults.ServiceDiscovery;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -31,6 +32,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     private CancellationTokenSource? _sessionEnded;
     private int _reconnectAttempt;
     private long _connectedAtTicks;
+    private StatelessForwarder? _forwarder;
 
     /// <summary>Creates the connection (not started).</summary>
     public DownstreamConnection(string name, DownstreamServerOptions options, ServiceEndpointResolver resolver, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time)
@@ -86,6 +88,12 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     /// <summary>Capabilities reported by the downstream.</summary>
     public ServerCapabilities? ServerCapabilities => Status == DownstreamStatus.Connected ? _client?.ServerCapabilities : null;
 
+    /// <summary>
+    /// While connected to an HTTP server that also takes 2026-07-28 requests (and <see cref="DownstreamServerOptions.StatelessForwarding"/>
+    /// is on): forwards 2026-07-28 callers' tool calls to it without the session. Null otherwise.
+    /// </summary>
+    internal StatelessForwarder? Forwarder => Status == DownstreamStatus.Connected ? _forwarder : null;
+
     /// <summary>The last fetched catalog (empty while not connected).</summary>
     public DownstreamCatalog Catalog { get; private set; } = DownstreamCatalog.Empty;
 
@@ -138,23 +146,23 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
             try
             {
                 var result = await operation(client, timeout.Token).ConfigureAwait(false);
-                Done(method, started, null, activity);
+                RecordCall(method, started, null, activity);
                 return result;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
             {
-                Done(method, started, "timeout", activity);
+                RecordCall(method, started, "timeout", activity);
                 throw DownstreamErrors.Timeout(Name, _options.RequestTimeout);
             }
             catch (McpProtocolException ex)
             {
                 // The server answered with a JSON-RPC error: it is up, the request was wrong. Pass it on as it is.
-                Done(method, started, ((int)ex.ErrorCode).ToString(System.Globalization.CultureInfo.InvariantCulture), activity);
+                RecordCall(method, started, ((int)ex.ErrorCode).ToString(System.Globalization.CultureInfo.InvariantCulture), activity);
                 throw;
             }
             catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
-                Done(method, started, ex.GetType().Name, activity);
+                RecordCall(method, started, ex.GetType().Name, activity);
                 LogRequestFailed(_logger, Name, attempt, ex.Message);
                 if (dedicated is not null && _dedicated is not null)
                 {
@@ -208,7 +216,8 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         }
     }
 
-    private void Done(string method, long started, string? errorType, Activity? activity)
+    /// <summary>Records one request in the statistics, the metrics and its span.</summary>
+    internal void RecordCall(string method, long started, string? errorType, Activity? activity)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         Stats.Record(elapsed, errorType is null);
@@ -368,6 +377,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         Status = DownstreamStatus.Connecting;
         Catalog = await FetchCatalogAsync(client, timeout.Token).ConfigureAwait(false);
         LastKnownCatalog = Catalog;
+        _forwarder = await DiscoverStatelessAsync(timeout.Token).ConfigureAwait(false);
         ConnectedAt = _time.GetUtcNow();
         Interlocked.Exchange(ref _connectedAtTicks, _time.GetTimestamp());
         _sessionEnded = new CancellationTokenSource();
@@ -389,15 +399,10 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
                 ShutdownTimeout = TimeSpan.FromSeconds(2),
             }, _loggerFactory);
         }
-        var url = new Uri(_options.Url!);
-        if (ServiceEndpointResolver.IsLogicalServiceUri(url))
-        {
-            url = _resolver.Resolve(url);
-        }
         return new HttpClientTransport(new HttpClientTransportOptions
         {
             Name = Name,
-            Endpoint = url,
+            Endpoint = ResolveEndpoint(),
             TransportMode = _options.EffectiveTransport switch
             {
                 DownstreamTransport.StreamableHttp => HttpTransportMode.StreamableHttp,
@@ -407,6 +412,35 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
             ConnectionTimeout = _options.ConnectionTimeout,
             AdditionalHeaders = new Dictionary<string, string>(_options.Headers, StringComparer.OrdinalIgnoreCase),
         }, _http, _loggerFactory, ownsHttpClient: false);
+    }
+
+    private Uri ResolveEndpoint()
+    {
+        var url = new Uri(_options.Url!);
+        return ServiceEndpointResolver.IsLogicalServiceUri(url) ? _resolver.Resolve(url) : url;
+    }
+
+    /// <summary>
+    /// Over Streamable HTTP (explicit or detected), asks the server whether it also takes 2026-07-28 requests; a
+    /// legacy SSE server, a 2025-only server or a failed probe leave calls on the session.
+    /// </summary>
+    private async Task<StatelessForwarder?> DiscoverStatelessAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.StatelessForwarding || _options.EffectiveTransport is DownstreamTransport.Stdio or DownstreamTransport.Sse)
+        {
+            return null;
+        }
+        try
+        {
+            var forwarder = await StatelessForwarder.DiscoverAsync(this, ResolveEndpoint(), _http, _logger, cancellationToken).ConfigureAwait(false);
+            LogStatelessForwarding(_logger, Name, forwarder is not null);
+            return forwarder;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogStatelessForwarding(_logger, Name, false);
+            return null;
+        }
     }
 
     /// <summary>Waits until the session ends, a health check fails, or the gateway stops; returns why.</summary>
@@ -553,6 +587,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
 
     private async Task CloseClientAsync()
     {
+        _forwarder = null;
         if (_dedicated is not null)
         {
             // Per-session clients do not outlive the shared connection: the server they talk to is gone or stopping.
@@ -583,6 +618,9 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         || (ex is McpException && ex is not McpProtocolException);
 
     private static string Describe(Exception ex) => ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Downstream {Server} takes 2026-07-28 tool calls without the session: {Forwarding}")]
+    private static partial void LogStatelessForwarding(ILogger logger, string server, bool forwarding);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Downstream {Server} connected: {Tools} tools, {Prompts} prompts, {Resources} resources")]
     private static partial void LogConnected(ILogger logger, string server, int tools, int prompts, int resources);

@@ -1,6 +1,9 @@
 namespace McpAspire.Gateway.Downstream;
 
-/// <summary>A point-in-time copy of a downstream's statistics.</summary>
+/// <summary>
+/// A point-in-time copy of a downstream's statistics (<c>ForwardedRequests</c>: of the total, the 2026-07-28 tool calls
+/// forwarded without the session, see <c>Forwarding/</c>).
+/// </summary>
 public sealed record DownstreamStatsSnapshot(
     long TotalRequests,
     long SuccessfulRequests,
@@ -10,7 +13,8 @@ public sealed record DownstreamStatsSnapshot(
     double AvgLatencyMs,
     double MaxLatencyMs,
     double P99LatencyMs,
-    long Reconnections);
+    long Reconnections,
+    long ForwardedRequests);
 
 /// <summary>
 /// Per-server request statistics (REQUIREMENTS: total, successful and failed requests; total, min, max and average
@@ -27,6 +31,7 @@ public sealed class DownstreamStats
     private long _success;
     private long _failed;
     private long _reconnections;
+    private long _forwarded;
     private double _totalMs;
     private double _minMs = double.MaxValue;
     private double _maxMs;
@@ -47,6 +52,9 @@ public sealed class DownstreamStats
             _windowCount = Math.Min(_windowCount + 1, WindowSize);
         }
     }
+
+    /// <summary>Counts a request forwarded without the session (it is recorded with <see cref="Record"/> as well).</summary>
+    public void Forwarded() => Interlocked.Increment(ref _forwarded);
 
     /// <summary>Counts a reconnection.</summary>
     public void Reconnected() => Interlocked.Increment(ref _reconnections);
@@ -76,6 +84,7 @@ public sealed class DownstreamStats
             total == 0 ? 0 : Math.Round(totalMs / total, 3),
             Math.Round(maxMs, 3),
             Math.Round(p99, 3),
-            Interlocked.Read(ref _reconnections));
+            Interlocked.Read(ref _reconnections),
+            Interlocked.Read(ref _forwarded));
     }
 }

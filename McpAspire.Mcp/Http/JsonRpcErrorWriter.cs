@@ -16,25 +16,31 @@ internal static class JsonRpcErrorWriter
         }
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("jsonrpc", "2.0");
-            WriteId(writer, id);
-            writer.WriteStartObject("error");
-            writer.WriteNumber("code", code);
-            writer.WriteString("message", message);
-            if (writeData is not null)
-            {
-                writer.WritePropertyName("data");
-                writeData(writer);
-            }
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
+        var buffer = Serialize(code, message, id, writeData);
         context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The error message as JSON (<c>{"jsonrpc":"2.0","id":…,"error":{…}}</c>).</summary>
+    public static ArrayBufferWriter<byte> Serialize(int code, string message, RequestId id, Action<Utf8JsonWriter>? writeData = null)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc", "2.0");
+        WriteId(writer, id);
+        writer.WriteStartObject("error");
+        writer.WriteNumber("code", code);
+        writer.WriteString("message", message);
+        if (writeData is not null)
+        {
+            writer.WritePropertyName("data");
+            writeData(writer);
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer;
     }
 
     public static void WriteId(Utf8JsonWriter writer, RequestId id)

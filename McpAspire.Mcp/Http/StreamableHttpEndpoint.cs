@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpAspire.Mcp.Events;
 using McpAspire.Mcp.Filters;
+using McpAspire.Mcp.Forwarding;
 using McpAspire.Mcp.Hosting;
 using McpAspire.Mcp.Sessions;
 using McpAspire.Mcp.Telemetry;
@@ -45,6 +46,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     private readonly SdkEventStreamStore _sdkEvents;
     private readonly McpLiveSessionRegistry _live;
     private readonly McpRequestFilterPipeline _filters;
+    private readonly IMcpStatelessRequestHandler[] _statelessHandlers;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -59,6 +61,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         IMcpEventStore events,
         McpLiveSessionRegistry live,
         McpRequestFilterPipeline filters,
+        IEnumerable<IMcpStatelessRequestHandler> statelessHandlers,
         IServiceProvider services,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
@@ -73,6 +76,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         _sdkEvents = new SdkEventStreamStore(events, _options.ServeGetStreamFromEventStore);
         _live = live;
         _filters = filters;
+        _statelessHandlers = [.. statelessHandlers];
         _services = services;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<StreamableHttpEndpoint>();
@@ -391,6 +395,18 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
         if (await RejectMissingParamAsync(context, message, id).ConfigureAwait(false))
         {
             return "invalid_params";
+        }
+
+        if (_statelessHandlers.Length > 0 && message is JsonRpcRequest request)
+        {
+            var handling = new McpStatelessRequestContext(context, request, headerVersion);
+            foreach (var handler in _statelessHandlers)
+            {
+                if (await handler.TryHandleAsync(handling, context.RequestAborted).ConfigureAwait(false))
+                {
+                    return handling.ErrorType;
+                }
+            }
         }
 
         // Every 2026 request goes to one long-lived stateless server: the SDK scopes per-request client info and

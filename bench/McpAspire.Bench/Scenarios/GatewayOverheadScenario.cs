@@ -67,6 +67,8 @@ public sealed class GatewayOverheadScenario : IScenario
             BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
             BenchResult.Report(Name_, "tools_call_direct_per_s_worst_round", worstDirect.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "user_cpu_per_call_via_gateway", through.UserCpuMicrosecondsPerOperation, "us", direct.UserCpuMicrosecondsPerOperation);
+            BenchResult.Report(Name_, "kernel_cpu_per_call_via_gateway", through.KernelCpuMicrosecondsPerOperation, "us", direct.KernelCpuMicrosecondsPerOperation);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");

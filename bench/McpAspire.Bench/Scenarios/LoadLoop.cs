@@ -12,6 +12,12 @@ public static class LoadLoop
 
         /// <summary>Bytes allocated by the whole process during the measured run (every component in it), per operation.</summary>
         public double AllocatedBytesPerOperation { get; init; }
+
+        /// <summary>CPU time of the whole process in user mode during the measured run, per operation (µs).</summary>
+        public double UserCpuMicrosecondsPerOperation { get; init; }
+
+        /// <summary>CPU time of the whole process in the kernel (sockets, scheduling) during the measured run, per operation (µs).</summary>
+        public double KernelCpuMicrosecondsPerOperation { get; init; }
     }
 
     /// <summary>The runs of one load path over several rounds, and its best and worst by throughput.</summary>
@@ -59,11 +65,23 @@ public static class LoadLoop
         {
             latencies[i] = new List<double>(100_000);
         }
+        using var process = Process.GetCurrentProcess();
+        var userBefore = process.UserProcessorTime;
+        var kernelBefore = process.PrivilegedProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var (ops, errors, seconds) = await RunCoreAsync(callers, duration, operation, latencies, cancellationToken).ConfigureAwait(false);
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        process.Refresh();
+        var user = process.UserProcessorTime - userBefore;
+        var kernel = process.PrivilegedProcessorTime - kernelBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(ops, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99)) { AllocatedBytesPerOperation = ops == 0 ? 0 : (double)allocated / ops };
+        var perOperation = ops == 0 ? 0 : 1.0 / ops;
+        return new Result(ops, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99))
+        {
+            AllocatedBytesPerOperation = allocated * perOperation,
+            UserCpuMicrosecondsPerOperation = user.TotalMicroseconds * perOperation,
+            KernelCpuMicrosecondsPerOperation = kernel.TotalMicroseconds * perOperation,
+        };
     }
 
     private static async Task<(long Ops, long Errors, double Seconds)> RunCoreAsync(int callers, TimeSpan duration, Func<int, CancellationToken, Task> operation, List<double>[]? latencies, CancellationToken cancellationToken)

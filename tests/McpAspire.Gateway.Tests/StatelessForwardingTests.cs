@@ -5,6 +5,9 @@ using System.Text.Json;
 using McpAspire.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace McpAspire.Gateway.Tests;
 
@@ -244,6 +247,33 @@ public sealed class StatelessForwardingTests
 
         // Either way the gateway closed the downstream request (2026-07-28 cancels by closing), long before 30 s.
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Arguments_a_tool_mirrors_into_headers_get_those_headers_on_the_forwarded_request()
+    {
+        // A server on McpAspire.Mcp, which rejects a call of 'routed' without a matching Mcp-Param-Region header.
+        await using var server = await KestrelApp.StartAsync(
+            builder => builder.Services.AddMcpEndpoint().WithTools<RoutedTools>(),
+            app => app.MapMcp("/mcp"));
+        var serverMcp = new Uri(server.Address, "/mcp");
+        using var direct = new HttpClient();
+        var bare = await RawMcp.SendAsync(direct, Call2026(serverMcp, "routed", """{"region":"eu-west","query":"q"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bare.Status);
+        await using var gateway = await GatewayForAsync(serverMcp, "routing");
+
+        var response = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "routing__routed", """{"region":"eu-west","query":"q"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("eu-west:q", Assert.Single(response.Messages).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(1, await ForwardedAsync(gateway, "routing"));
+    }
+
+    [McpServerToolType]
+    public sealed class RoutedTools
+    {
+        [McpServerTool(Name = "routed"), System.ComponentModel.Description("Mirrors its region argument into Mcp-Param-Region (SEP-2243).")]
+        public static string Routed([McpHeader("Region")] string region, string query) => $"{region}:{query}";
     }
 
     [Fact]

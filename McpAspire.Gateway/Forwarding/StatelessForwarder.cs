@@ -175,9 +175,10 @@ internal sealed partial class StatelessForwarder
     private async Task<string?> RelayAsync(McpStatelessRequestContext context, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var contentType = response.Content.Headers.ContentType;
-        var isSse = string.Equals(contentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var isJson = string.Equals(contentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+        // The raw header, unparsed: the relay copies it as it came.
+        var contentType = response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : "";
+        var isSse = IsMediaType(contentType, "text/event-stream");
+        var isJson = IsMediaType(contentType, "application/json");
         // 200 with an MCP body, or 400/404 with a JSON-RPC error about the request (SEP-2575 statuses), is the
         // server's answer. Anything else (401/403 for the gateway's own credentials, 429, 5xx, an HTML page) is not
         // the caller's to see as is: it would read a 401 as its own token being refused.
@@ -191,7 +192,7 @@ internal sealed partial class StatelessForwarder
 
         var output = context.HttpContext.Response;
         output.StatusCode = status;
-        output.ContentType = contentType!.ToString();
+        output.ContentType = contentType;
         if (isSse)
         {
             output.Headers.CacheControl = "no-cache,no-store";
@@ -206,7 +207,8 @@ internal sealed partial class StatelessForwarder
         using var watcher = isSse ? new SseOutcomeWatcher() : null;
         ForwardedOutcome? outcome = null;
         var first = true;
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        // A JSON answer of known size is read in one piece; streams go by in 4 KiB chunks.
+        var buffer = ArrayPool<byte>.Shared.Rent(response.Content.Headers.ContentLength is long known and > 0 and <= 64 * 1024 ? (int)known : 4096);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -247,6 +249,10 @@ internal sealed partial class StatelessForwarder
         }
         return answer.ErrorType;
     }
+
+    private static bool IsMediaType(string contentType, string mediaType) =>
+        contentType.StartsWith(mediaType, StringComparison.OrdinalIgnoreCase)
+        && (contentType.Length == mediaType.Length || contentType[mediaType.Length] is ';' or ' ');
 
     private static HttpRequestMessage NewRequest(DownstreamConnection connection, Uri endpoint, string method, ReadOnlyMemory<byte> body)
     {

@@ -6,8 +6,7 @@ namespace McpAspire.Gateway.Security;
 
 /// <summary>
 /// Guards the paths that need a principal: <c>/mcp</c> (every method), the legacy SSE pair, and <c>/stats</c> (admin
-/// scope). Authenticates only there, so <c>/health</c>, <c>/alive</c> and <c>/.well-known</c> stay anonymous and cost
-/// nothing. No principal → 401 challenge; a principal without the required scopes → 403 insufficient_scope.
+/// scope). Only there is a principal required, so <c>/health</c>, <c>/alive</c> and <c>/.well-known</c> stay anonymous. No principal → 401 challenge; a principal without the required scopes → 403 insufficient_scope.
 /// </summary>
 public sealed class GatewayAccessMiddleware
 {
@@ -42,14 +41,20 @@ public sealed class GatewayAccessMiddleware
             await _next(context).ConfigureAwait(false);
             return;
         }
-        var result = await context.AuthenticateAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
-        if (!result.Succeeded)
+        // The authentication middleware (added with the scheme as default) has usually authenticated already; asking
+        // again would build a second ticket per request.
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
         {
-            await context.ChallengeAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
-            return;
+            var result = await context.AuthenticateAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                await context.ChallengeAsync(GatewayPrincipal.Scheme).ConfigureAwait(false);
+                return;
+            }
+            user = result.Principal;
+            context.User = user;
         }
-        var user = result.Principal;
-        context.User = user;
         var options = _auth.CurrentValue;
         var missing = isStats
             ? (GatewayPrincipal.HasScope(user, options.AdminScope) ? null : options.AdminScope)

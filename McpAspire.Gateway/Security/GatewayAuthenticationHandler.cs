@@ -67,7 +67,7 @@ public sealed class GatewayAuthenticationHandler : AuthenticationHandler<Gateway
         {
             var options = _auth.CurrentValue;
             return options.AllowAnonymous
-                ? Success(GatewayPrincipal.Create(GatewayPrincipal.AnonymousId, "Anonymous", AnonymousScopes(options), []))
+                ? Success(GatewayPrincipal.Create(GatewayPrincipal.AnonymousId, "Anonymous", AnonymousScopesOf(options), []))
                 : AuthenticateResult.NoResult();
         }
         var value = authorization.ToString();
@@ -131,6 +131,12 @@ public sealed class GatewayAuthenticationHandler : AuthenticationHandler<Gateway
 
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+
+    // Worked out once per options instance (a reload brings a new one): anonymous requests are the local hot path.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GatewayAuthOptions, string[]> s_anonymousScopes = [];
+
+    private static string[] AnonymousScopesOf(GatewayAuthOptions options) =>
+        s_anonymousScopes.GetValue(options, static o => [.. AnonymousScopes(o).Distinct(StringComparer.Ordinal)]);
 
     /// <summary>The anonymous principal's scopes: configured, or every scope the gateway knows.</summary>
     public static IEnumerable<string> AnonymousScopes(GatewayAuthOptions options)

@@ -15,7 +15,10 @@ namespace McpAspire.Bench.Scenarios;
 /// <summary>
 /// <c>gateway-overhead</c>: stateless (2026-07-28) <c>tools/call</c> of the tool host's echo through the gateway vs
 /// directly to the tool host, 64 concurrent callers and then one caller (the added latency without queueing), in one
-/// run; also through a gateway that asks the tool host for 2026-07-28 instead of a 2025-11-25 session; then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateway and load generator share this process (and the machine's two cores).
+/// run (the gateway forwards them to the tool host as 2026-07-28 requests, bytes relayed); also through a gateway with
+/// that forwarding off (every call on its 2025-11-25 downstream session through the SDK client), to show what the
+/// forwarding saves; then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateways and load
+/// generator share this process (and the machine's two cores).
 /// </summary>
 public sealed class GatewayOverheadScenario : IScenario
 {
@@ -32,32 +35,32 @@ public sealed class GatewayOverheadScenario : IScenario
         var toolHost = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Logging.ClearProviders());
         await toolHost.StartAsync(cancellationToken);
         var toolHostUri = Address(toolHost);
-        var gateway = await StartGatewayAsync(toolHostUri, "2025-11-25", cancellationToken);
-        // The same gateway asking the tool host for 2026-07-28 (stateless: no downstream session, no SSE events
-        // recorded per call), to show what the downstream's protocol revision costs, apart from the gateway itself.
-        var statelessGateway = await StartGatewayAsync(toolHostUri, "latest", cancellationToken);
+        var gateway = await StartGatewayAsync(toolHostUri, statelessForwarding: true, cancellationToken);
+        // The same gateway with every call on its downstream session (the SDK client and server objects per call).
+        var sessionGateway = await StartGatewayAsync(toolHostUri, statelessForwarding: false, cancellationToken);
         var gatewayUri = Address(gateway);
-        var statelessGatewayUri = Address(statelessGateway);
+        var sessionGatewayUri = Address(sessionGateway);
         long errors = 0;
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var http = new HttpClient(handler);
             await WaitForCatalogAsync(http, gatewayUri, cancellationToken);
-            await WaitForCatalogAsync(http, statelessGatewayUri, cancellationToken);
+            await WaitForCatalogAsync(http, sessionGatewayUri, cancellationToken);
 
             var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
 
             Task Direct(int _, CancellationToken ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct);
             Task Through(int _, CancellationToken ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct);
-            Task ThroughStateless(int _, CancellationToken ct) => SendAsync(http, new Uri(statelessGatewayUri, "mcp"), call, "tools/call", "echo", ct);
-            // Everything shares one process and two cores, and its state drifts while it runs (heap size, the tool
-            // host's event store for the gateway's downstream session): direct and gateway runs alternate over two
-            // rounds (each warmed by LoadLoop) and each keeps its better round, so neither order nor drift favours a side.
-            var measured = await LoadLoop.AlternateAsync(Callers, duration, 2, [Direct, Through, ThroughStateless], cancellationToken);
+            Task ThroughSession(int _, CancellationToken ct) => SendAsync(http, new Uri(sessionGatewayUri, "mcp"), call, "tools/call", "echo", ct);
+            // Everything shares one process and two cores, and its state drifts while it runs (heap size, tiered JIT
+            // with PGO, which takes some 15 s of load per path to settle on two busy cores): direct and gateway runs
+            // alternate over three rounds (each warmed by LoadLoop) and each keeps its best round, so neither order nor
+            // drift nor warm-up favours a side.
+            var measured = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, Through, ThroughSession], cancellationToken);
             errors += measured.Sum(m => m.Errors);
-            var (direct, through, throughStateless) = (measured[0].Best, measured[1].Best, measured[2].Best);
+            var (direct, through, throughSession) = (measured[0].Best, measured[1].Best, measured[2].Best);
             var worstDirect = measured[0].Worst;
             // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
             var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
@@ -72,9 +75,13 @@ public sealed class GatewayOverheadScenario : IScenario
             BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
-            BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_per_s", throughStateless.PerSecond, "calls/s", direct.PerSecond);
-            BenchResult.Report(Name_, "tools_call_via_gateway_2026_downstream_p50", throughStateless.P50Ms, "ms", direct.P50Ms);
-            BenchResult.Report(Name_, "allocated_per_call_via_gateway_2026_downstream", throughStateless.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway", through.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
+            BenchResult.Report(Name_, "tools_call_via_gateway_session_path_per_s", throughSession.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "forwarding_speedup", through.PerSecond, "calls/s", throughSession.PerSecond);
+            BenchResult.Report(Name_, "tools_call_via_gateway_session_path_p50", throughSession.P50Ms, "ms", direct.P50Ms);
+            BenchResult.Report(Name_, "cpu_per_call_via_gateway_session_path", throughSession.UserCpuMicrosecondsPerOperation + throughSession.KernelCpuMicrosecondsPerOperation, "us",
+                through.UserCpuMicrosecondsPerOperation + through.KernelCpuMicrosecondsPerOperation);
+            BenchResult.Report(Name_, "allocated_per_call_via_gateway_session_path", throughSession.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
             BenchResult.Report(Name_, "tools_call_via_gateway_p50_1_caller", throughAlone.P50Ms, "ms", directAlone.P50Ms);
             BenchResult.Report(Name_, "tools_call_via_gateway_p99_1_caller", throughAlone.P99Ms, "ms", directAlone.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency_1_caller", throughAlone.P50Ms - directAlone.P50Ms, "ms");
@@ -86,7 +93,7 @@ public sealed class GatewayOverheadScenario : IScenario
         }
         finally
         {
-            foreach (var app in new[] { gateway, statelessGateway })
+            foreach (var app in new[] { gateway, sessionGateway })
             {
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
@@ -98,7 +105,7 @@ public sealed class GatewayOverheadScenario : IScenario
         return 0;
     }
 
-    private static async Task<WebApplication> StartGatewayAsync(Uri toolHostUri, string downstreamProtocolVersion, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartGatewayAsync(Uri toolHostUri, bool statelessForwarding, CancellationToken cancellationToken)
     {
         var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
@@ -106,7 +113,7 @@ public sealed class GatewayOverheadScenario : IScenario
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Gateway:Servers:toolhost:Url"] = new Uri(toolHostUri, "mcp").ToString(),
-                ["Gateway:Servers:toolhost:ProtocolVersion"] = downstreamProtocolVersion,
+                ["Gateway:Servers:toolhost:StatelessForwarding"] = statelessForwarding ? "true" : "false",
                 ["Gateway:PrefixMode"] = "Never",
                 ["Gateway:Auth:AllowAnonymous"] = "true",
             });

@@ -17,7 +17,7 @@ namespace McpAspire.Bench.Scenarios;
 /// directly to the tool host, 64 concurrent callers and then one caller (the added latency without queueing), in one
 /// run (the gateway forwards them to the tool host as 2026-07-28 requests, bytes relayed); also through a gateway with
 /// that forwarding off (every call on its 2025-11-25 downstream session through the SDK client), to show what the
-/// forwarding saves; then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateways and load
+/// forwarding saves, and through a bare HTTP relay (the floor of any gateway on this machine); then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateways and load
 /// generator share this process (and the machine's two cores).
 /// </summary>
 public sealed class GatewayOverheadScenario : IScenario
@@ -40,6 +40,9 @@ public sealed class GatewayOverheadScenario : IScenario
         var sessionGateway = await StartGatewayAsync(toolHostUri, statelessForwarding: false, cancellationToken);
         var gatewayUri = Address(gateway);
         var sessionGatewayUri = Address(sessionGateway);
+        // The floor of any gateway here: a bare HTTP relay (no MCP, no auth, no middleware) in front of the tool host.
+        var relay = await StartBareRelayAsync(new Uri(toolHostUri, "mcp"), cancellationToken);
+        var relayUri = Address(relay);
         long errors = 0;
         try
         {
@@ -54,13 +57,14 @@ public sealed class GatewayOverheadScenario : IScenario
             Task Direct(int _, CancellationToken ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct);
             Task Through(int _, CancellationToken ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct);
             Task ThroughSession(int _, CancellationToken ct) => SendAsync(http, new Uri(sessionGatewayUri, "mcp"), call, "tools/call", "echo", ct);
+            Task ThroughBareRelay(int _, CancellationToken ct) => SendAsync(http, new Uri(relayUri, "mcp"), call, "tools/call", "echo", ct);
             // Everything shares one process and two cores, and its state drifts while it runs (heap size, tiered JIT
             // with PGO, which takes some 15 s of load per path to settle on two busy cores): direct and gateway runs
             // alternate over three rounds (each warmed by LoadLoop) and each keeps its best round, so neither order nor
             // drift nor warm-up favours a side.
-            var measured = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, Through, ThroughSession], cancellationToken);
+            var measured = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, Through, ThroughSession, ThroughBareRelay], cancellationToken);
             errors += measured.Sum(m => m.Errors);
-            var (direct, through, throughSession) = (measured[0].Best, measured[1].Best, measured[2].Best);
+            var (direct, through, throughSession, throughRelay) = (measured[0].Best, measured[1].Best, measured[2].Best, measured[3].Best);
             var worstDirect = measured[0].Worst;
             // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
             var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
@@ -76,6 +80,11 @@ public sealed class GatewayOverheadScenario : IScenario
             BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
             BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
             BenchResult.Report(Name_, "allocated_per_call_via_gateway", through.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
+            BenchResult.Report(Name_, "tools_call_via_bare_http_relay_per_s", throughRelay.PerSecond, "calls/s", direct.PerSecond);
+            BenchResult.Report(Name_, "tools_call_via_bare_http_relay_p50", throughRelay.P50Ms, "ms", direct.P50Ms);
+            BenchResult.Report(Name_, "cpu_per_call_via_bare_http_relay", throughRelay.UserCpuMicrosecondsPerOperation + throughRelay.KernelCpuMicrosecondsPerOperation, "us",
+                direct.UserCpuMicrosecondsPerOperation + direct.KernelCpuMicrosecondsPerOperation);
+            BenchResult.Report(Name_, "kernel_cpu_per_call_via_bare_http_relay", throughRelay.KernelCpuMicrosecondsPerOperation, "us", direct.KernelCpuMicrosecondsPerOperation);
             BenchResult.Report(Name_, "tools_call_via_gateway_session_path_per_s", throughSession.PerSecond, "calls/s", direct.PerSecond);
             BenchResult.Report(Name_, "forwarding_speedup", through.PerSecond, "calls/s", throughSession.PerSecond);
             BenchResult.Report(Name_, "tools_call_via_gateway_session_path_p50", throughSession.P50Ms, "ms", direct.P50Ms);
@@ -93,7 +102,7 @@ public sealed class GatewayOverheadScenario : IScenario
         }
         finally
         {
-            foreach (var app in new[] { gateway, sessionGateway })
+            foreach (var app in new[] { gateway, sessionGateway, relay })
             {
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
@@ -120,6 +129,35 @@ public sealed class GatewayOverheadScenario : IScenario
         });
         await gateway.StartAsync(cancellationToken);
         return gateway;
+    }
+
+    /// <summary>
+    /// POST /mcp relayed to the tool host with a plain HttpClient: the least any HTTP hop costs on this machine (one
+    /// more Kestrel request, one more client request, two more loopback TCP exchanges).
+    /// </summary>
+    private static async Task<WebApplication> StartBareRelayAsync(Uri target, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+        app.Lifetime.ApplicationStopped.Register(client.Dispose);
+        string[] forwarded = ["Accept", "MCP-Protocol-Version", "Mcp-Method", "Mcp-Name"];
+        app.MapPost("/mcp", async context =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StreamContent(context.Request.Body) };
+            request.Content.Headers.ContentType = s_json;
+            foreach (var header in forwarded)
+            {
+                request.Headers.TryAddWithoutValidation(header, context.Request.Headers[header].ToString());
+            }
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+        await app.StartAsync(cancellationToken);
+        return app;
     }
 
     private static Uri Address(WebApplication app) =>

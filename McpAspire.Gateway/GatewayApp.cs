@@ -39,8 +39,8 @@ public static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DownstreamManager>());
         builder.Services.AddSingleton<NotificationHub>();
         builder.Services.AddSingleton<GatewayMcpHandlers>();
-        // 2026-07-28 tool calls to HTTP servers that take that revision skip the SDK client and server (Forwarding/).
-        builder.Services.AddSingleton<McpAspire.Mcp.Forwarding.IMcpStatelessRequestHandler, StatelessToolCallHandler>();
+        // 2026-07-28 tool calls, prompts and reads to HTTP servers that take that revision skip the SDK client and server (Forwarding/).
+        builder.Services.AddSingleton<McpAspire.Mcp.Forwarding.IMcpStatelessRequestHandler, StatelessForwardingHandler>();
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstreams");
         builder.AddGatewayRateLimits();
 

@@ -56,9 +56,10 @@ public sealed class DownstreamServerOptions
 
     /// <summary>
     /// HTTP: when the server also accepts 2026-07-28 requests (asked with <c>server/discover</c> on connect), a
-    /// 2026-07-28 caller's <c>tools/call</c> goes to it as a 2026-07-28 request of its own and the answer is relayed
-    /// as it comes, bytes unchanged, instead of through the shared <see cref="ProtocolVersion"/> session. Faster, and
-    /// the server's input requests (Multi Round-Trip) reach the caller as they are. Off: every call uses the session.
+    /// 2026-07-28 caller's <c>tools/call</c>, <c>prompts/get</c> and <c>resources/read</c> go to it as 2026-07-28
+    /// requests of their own and the answer is relayed as it comes, bytes unchanged, instead of through the shared
+    /// <see cref="ProtocolVersion"/> session. Faster, and the server's input requests (Multi Round-Trip) reach the
+    /// caller as they are. Off: every request uses the session.
     /// </summary>
     public bool StatelessForwarding { get; set; } = true;
 

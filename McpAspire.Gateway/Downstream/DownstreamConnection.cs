@@ -90,7 +90,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
 
     /// <summary>
     /// While connected to an HTTP server that also takes 2026-07-28 requests (and <see cref="DownstreamServerOptions.StatelessForwarding"/>
-    /// is on): forwards 2026-07-28 callers' tool calls to it without the session. Null otherwise.
+    /// is on): forwards 2026-07-28 callers' tool calls, prompts and reads to it without the session. Null otherwise.
     /// </summary>
     internal StatelessForwarder? Forwarder => Status == DownstreamStatus.Connected ? _forwarder : null;
 
@@ -619,7 +619,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
 
     private static string Describe(Exception ex) => ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Downstream {Server} takes 2026-07-28 tool calls without the session: {Forwarding}")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Downstream {Server} takes 2026-07-28 requests without the session: {Forwarding}")]
     private static partial void LogStatelessForwarding(ILogger logger, string server, bool forwarding);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Downstream {Server} connected: {Tools} tools, {Prompts} prompts, {Resources} resources")]

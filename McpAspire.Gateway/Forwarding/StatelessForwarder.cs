@@ -11,11 +11,12 @@ using ModelContextProtocol.Protocol;
 namespace McpAspire.Gateway.Forwarding;
 
 /// <summary>
-/// Sends 2026-07-28 <c>tools/call</c> requests to one HTTP downstream that accepts that revision, and relays the
-/// answer to the caller as it arrives: status, content type and body bytes unchanged, JSON or an SSE stream (progress,
-/// input requests, then the result). The request is re-encoded once (the tool's own name, the caller's arguments and
-/// per-request <c>_meta</c>, the gateway's client info and trace context); the answer is only scanned, never parsed
-/// into objects. Stateless on both sides: no downstream session, no request id to remap, cancellation by closing.
+/// Sends 2026-07-28 <c>tools/call</c>, <c>prompts/get</c> and <c>resources/read</c> requests to one HTTP downstream
+/// that accepts that revision, and relays the answer to the caller as it arrives: status, content type and body bytes
+/// unchanged, JSON or an SSE stream (progress, input requests, then the result). The request is re-encoded once (the
+/// item's own name, the caller's other params and per-request <c>_meta</c>, the gateway's client info and trace
+/// context); the answer is only scanned, never parsed into objects. Stateless on both sides: no downstream session, no
+/// request id to remap, cancellation by closing.
 /// </summary>
 internal sealed partial class StatelessForwarder
 {
@@ -29,7 +30,6 @@ internal sealed partial class StatelessForwarder
     private readonly DownstreamConnection _connection;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
-    private string? _spanName;
 
     private StatelessForwarder(DownstreamConnection connection, Uri endpoint, HttpClient http, ILogger logger)
     {
@@ -103,18 +103,20 @@ internal sealed partial class StatelessForwarder
     }
 
     /// <summary>
-    /// Forwards the caller's <c>tools/call</c> for <paramref name="originalName"/> and relays the answer. Failures that
-    /// leave no answer to relay (unreachable, timeout, an HTTP error that is not MCP, a stream that ends early) are
-    /// answered with the gateway's own errors naming the server, as on the session path.
+    /// Forwards the caller's request and relays the answer. Failures that leave no answer to relay (unreachable,
+    /// timeout, an HTTP error that is not MCP, a stream that ends early) are answered with the gateway's own errors
+    /// naming the server, as on the session path; a retryable request that could not reach the server at all is sent
+    /// again (<c>RetryAttempts</c>, <c>RetryDelay</c>).
     /// </summary>
-    public async Task ForwardToolCallAsync(McpStatelessRequestContext context, string originalName, Tool? tool, CancellationToken cancellationToken)
+    public async Task ForwardAsync(McpStatelessRequestContext context, ForwardedRequest forwarded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var name = _connection.Name;
-        var timeoutAfter = _connection.Options.RequestTimeout;
+        var options = _connection.Options;
+        var timeoutAfter = options.RequestTimeout;
         var started = Stopwatch.GetTimestamp();
-        using var activity = GatewayMetrics.ActivitySource.StartActivity(ForwardSpanName(name), ActivityKind.Client);
-        activity?.SetTag("mcp.method.name", RequestMethods.ToolsCall);
+        using var activity = GatewayMetrics.ActivitySource.StartActivity(forwarded.Method + " " + name, ActivityKind.Client);
+        activity?.SetTag("mcp.method.name", forwarded.Method);
         activity?.SetTag("mcp.gateway.server", name);
         activity?.SetTag("mcp.gateway.forwarding", "stateless");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -122,25 +124,34 @@ internal sealed partial class StatelessForwarder
         string? errorType = null;
         try
         {
-            var arguments = context.Params?["arguments"] as JsonObject;
-            var body = WriteRequest(context, originalName, activity ?? Activity.Current);
-            using var request = NewRequest(_connection, Endpoint, RequestMethods.ToolsCall, body);
-            request.Headers.TryAddWithoutValidation("Mcp-Name", McpHeaderEncoder.EncodeValue(originalName));
-            if (tool is not null)
-            {
-                ToolParamHeaders.For(tool).Apply(request, arguments);
-            }
+            var body = WriteRequest(context, forwarded, activity ?? Activity.Current);
+            var mcpName = McpHeaderEncoder.EncodeValue(forwarded.McpName);
+            var attempts = forwarded.Retryable ? options.RetryAttempts + 1 : 1;
             HttpResponseMessage response;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                errorType = nameof(HttpRequestException);
-                LogForwardFailed(_logger, name, ex.Message);
-                await context.WriteErrorAsync(GatewayErrorCodes.DownstreamConnectionError, DownstreamErrors.Connection(name, ex.Message).Message, cancellationToken).ConfigureAwait(false);
-                return;
+                using var request = NewRequest(_connection, Endpoint, forwarded.Method, body);
+                request.Headers.TryAddWithoutValidation("Mcp-Name", mcpName);
+                if (forwarded.Tool is { } tool)
+                {
+                    ToolParamHeaders.For(tool).Apply(request, context.Params?["arguments"] as JsonObject);
+                }
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (HttpRequestException ex)
+                {
+                    LogForwardFailed(_logger, name, ex.Message);
+                    if (attempt >= attempts)
+                    {
+                        errorType = nameof(HttpRequestException);
+                        await context.WriteErrorAsync(GatewayErrorCodes.DownstreamConnectionError, DownstreamErrors.Connection(name, ex.Message).Message, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                }
+                await Task.Delay(options.RetryDelay, timeout.Token).ConfigureAwait(false);
             }
             using (response)
             {
@@ -168,7 +179,7 @@ internal sealed partial class StatelessForwarder
         {
             context.ErrorType ??= errorType;
             _connection.Stats.Forwarded();
-            _connection.RecordCall(RequestMethods.ToolsCall, started, errorType, activity);
+            _connection.RecordCall(forwarded.Method, started, errorType, activity);
         }
     }
 
@@ -270,11 +281,11 @@ internal sealed partial class StatelessForwarder
     }
 
     /// <summary>
-    /// The downstream request: the caller's <c>params</c> with the tool's own name, and a <c>_meta</c> holding the
+    /// The downstream request: the caller's <c>params</c> with the item's own name, and a <c>_meta</c> holding the
     /// caller's per-request protocol keys (revision, capabilities, log level…) and progress token, the gateway's
     /// client info, and trace context (the gateway's span, else the caller's). Other <c>_meta</c> keys stay here.
     /// </summary>
-    private static ReadOnlyMemory<byte> WriteRequest(McpStatelessRequestContext context, string originalName, Activity? activity)
+    private static ReadOnlyMemory<byte> WriteRequest(McpStatelessRequestContext context, ForwardedRequest forwarded, Activity? activity)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         var writer = t_writer;
@@ -297,15 +308,18 @@ internal sealed partial class StatelessForwarder
                 writer.WriteNumber("id", l);
                 break;
         }
-        writer.WriteString("method", RequestMethods.ToolsCall);
+        writer.WriteString("method", forwarded.Method);
         writer.WriteStartObject("params");
-        writer.WriteString("name", originalName);
+        if (forwarded.DownstreamName is { } downstreamName)
+        {
+            writer.WriteString("name", downstreamName);
+        }
         JsonObject? meta = null;
         if (context.Params is { } parameters)
         {
             foreach (var (key, value) in parameters)
             {
-                if (key is "name")
+                if (key is "name" && forwarded.DownstreamName is not null)
                 {
                     continue;
                 }
@@ -379,8 +393,6 @@ internal sealed partial class StatelessForwarder
         writer.WriteEndObject();
     }
 
-    private string ForwardSpanName(string name) => _spanName ??= RequestMethods.ToolsCall + " " + name;
-
-    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Forwarding a tool call to downstream {Server} failed: {Error}")]
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Forwarding a request to downstream {Server} failed: {Error}")]
     private static partial void LogForwardFailed(ILogger logger, string server, string error);
 }

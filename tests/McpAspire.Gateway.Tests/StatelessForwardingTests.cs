@@ -19,15 +19,18 @@ public sealed class StatelessForwardingTests
 {
     private const string ClientKey = "mcpk_forwarding-test-key-0123456789";
 
-    private static HttpRequestMessage Call2026(Uri uri, string name, string arguments, string id = "\"call-1\"", string extraMeta = "")
+    private static HttpRequestMessage Call2026(Uri uri, string name, string arguments, string id = "\"call-1\"", string extraMeta = "") =>
+        Request2026(uri, "tools/call", "\"name\":\"" + name + "\",\"arguments\":" + arguments, name, id, extraMeta);
+
+    private static HttpRequestMessage Request2026(Uri uri, string method, string parameters, string mcpName, string id = "\"call-1\"", string extraMeta = "")
     {
-        var body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + name + "\",\"arguments\":" + arguments
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":{" + parameters
             + ",\"_meta\":{" + extraMeta + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}},"
             + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}}";
         var request = RawMcp.Post(uri, body);
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", name);
+        request.Headers.Add("Mcp-Method", method);
+        request.Headers.Add("Mcp-Name", mcpName);
         return request;
     }
 
@@ -126,6 +129,36 @@ public sealed class StatelessForwardingTests
         Assert.Equal(direct.Messages.Last().GetRawText(), failed.Messages.Last().GetRawText());
         Assert.True(failed.Messages.Last().GetProperty("result").GetProperty("isError").GetBoolean(), failed.Body);
         Assert.Equal(1, await ForwardedAsync(gateway, "conf"));
+    }
+
+    [Fact]
+    public async Task Prompts_and_resource_reads_are_forwarded_too_and_answer_as_the_server_does_directly()
+    {
+        await using var toolHost = await RunningApp.ToolHostAsync(settings: new Dictionary<string, string?> { ["ToolHost:Profile"] = "conformance" });
+        await using var gateway = await GatewayForAsync(toolHost.McpUri, "conf", new Dictionary<string, string?>
+        {
+            ["Gateway:Auth:AllowAnonymous"] = "true",
+            ["Gateway:Auth:Rules:0:Principals:0"] = "anonymous",
+            ["Gateway:Auth:Rules:0:Resources:0"] = "test://static-binary",
+            ["Gateway:Auth:Rules:0:Effect"] = "Deny",
+        });
+        const string promptParams = "\"name\":\"test_prompt_with_arguments\",\"arguments\":{\"arg1\":\"one\",\"arg2\":\"two\"}";
+        const string readParams = "\"uri\":\"test://template/42/data\"";
+
+        var prompt = await RawMcp.SendAsync(gateway.Http, Request2026(gateway.McpUri, "prompts/get",
+            "\"name\":\"conf__test_prompt_with_arguments\",\"arguments\":{\"arg1\":\"one\",\"arg2\":\"two\"}", "conf__test_prompt_with_arguments"));
+        var read = await RawMcp.SendAsync(gateway.Http, Request2026(gateway.McpUri, "resources/read", readParams, "test://template/42/data"));
+        var denied = await RawMcp.SendAsync(gateway.Http, Request2026(gateway.McpUri, "resources/read", "\"uri\":\"test://static-binary\"", "test://static-binary"));
+
+        var promptDirect = await RawMcp.SendAsync(gateway.Http, Request2026(toolHost.McpUri, "prompts/get", promptParams, "test_prompt_with_arguments"));
+        var readDirect = await RawMcp.SendAsync(gateway.Http, Request2026(toolHost.McpUri, "resources/read", readParams, "test://template/42/data"));
+        Assert.Equal(promptDirect.Messages.Last().GetRawText(), prompt.Messages.Last().GetRawText());
+        Assert.Contains("one", prompt.Body, StringComparison.Ordinal);
+        Assert.Equal(readDirect.Messages.Last().GetRawText(), read.Messages.Last().GetRawText());
+        Assert.Contains("42", read.Body, StringComparison.Ordinal);
+        // A denied resource fails as the gateway says of one it does not know, and is not forwarded.
+        ErrorSays(denied, -32002, "No MCP server behind this gateway serves resource 'test://static-binary'");
+        Assert.Equal(2, await ForwardedAsync(gateway, "conf"));
     }
 
     [Fact]

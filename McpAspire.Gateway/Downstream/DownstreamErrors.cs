@@ -9,8 +9,11 @@ public static class GatewayErrorCodes
     /// <summary>The owning downstream server is not connected (it is reconnecting, failed, or disabled).</summary>
     public const int DownstreamUnavailable = -32001;
 
-    /// <summary>The downstream did not answer within its request timeout.</summary>
-    public const int DownstreamTimeout = -32002;
+    /// <summary>
+    /// The downstream did not answer within its request timeout. (Not -32002: MCP reserves that for "resource not
+    /// found", which the gateway also answers.)
+    /// </summary>
+    public const int DownstreamTimeout = -32004;
 
     /// <summary>The connection to the downstream broke during the request.</summary>
     public const int DownstreamConnectionError = -32003;

@@ -270,7 +270,7 @@ public sealed class StatelessForwardingTests
         if (timesOut)
         {
             var slow = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "toolhost__echo", """{"message":"x"}"""));
-            ErrorSays(slow, -32002, "MCP server 'toolhost' did not answer within 0.5 s");
+            ErrorSays(slow, -32004, "MCP server 'toolhost' did not answer within 0.5 s");
         }
         else
         {

@@ -33,6 +33,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     private int _reconnectAttempt;
     private long _connectedAtTicks;
     private StatelessForwarder? _forwarder;
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Creates the connection (not started).</summary>
     public DownstreamConnection(string name, DownstreamServerOptions options, ServiceEndpointResolver resolver, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time)
@@ -430,15 +431,18 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         {
             return null;
         }
+        // A server that does not answer the probe promptly is simply not forwarded to; the connection stands.
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(_options.ConnectionTimeout < s_probeTimeout ? _options.ConnectionTimeout : s_probeTimeout);
         try
         {
-            var forwarder = await StatelessForwarder.DiscoverAsync(this, ResolveEndpoint(), _http, _logger, cancellationToken).ConfigureAwait(false);
+            var forwarder = await StatelessForwarder.DiscoverAsync(this, ResolveEndpoint(), _http, _logger, probe.Token).ConfigureAwait(false);
             LogStatelessForwarding(_logger, Name, forwarder is not null);
             return forwarder;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogStatelessForwarding(_logger, Name, false);
+            LogStatelessProbeFailed(_logger, Name, Describe(ex));
             return null;
         }
     }
@@ -621,6 +625,9 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Downstream {Server} takes 2026-07-28 requests without the session: {Forwarding}")]
     private static partial void LogStatelessForwarding(ILogger logger, string server, bool forwarding);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Downstream {Server} did not answer the 2026-07-28 probe ({Error}); requests stay on the session")]
+    private static partial void LogStatelessProbeFailed(ILogger logger, string server, string error);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Downstream {Server} connected: {Tools} tools, {Prompts} prompts, {Resources} resources")]
     private static partial void LogConnected(ILogger logger, string server, int tools, int prompts, int resources);

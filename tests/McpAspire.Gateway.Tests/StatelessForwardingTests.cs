@@ -309,12 +309,15 @@ public sealed class StatelessForwardingTests
         public static string Routed([McpHeader("Region")] string region, string query) => $"{region}:{query}";
     }
 
-    [Fact]
-    public async Task A_server_that_does_not_take_2026_requests_keeps_every_call_on_the_session()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_that_does_not_take_2026_requests_or_never_answers_the_probe_keeps_every_call_on_the_session(bool hangs)
     {
         await using var toolHost = await RunningApp.ToolHostAsync();
         await using var relay = await RecordingRelay.StartAsync(toolHost.McpUri);
-        relay.RefuseRevision2026 = true;
+        relay.RefuseRevision2026 = !hangs;
+        relay.HangRevision2026 = hangs;
         await using var gateway = await GatewayForAsync(relay.McpUri);
 
         var response = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "toolhost__echo", """{"message":"via session"}"""));
@@ -365,6 +368,8 @@ public sealed class StatelessForwardingTests
 
             public bool RefuseRevision2026 { get; set; }
 
+        public bool HangRevision2026 { get; set; }
+
         public static async Task<RecordingRelay> StartAsync(Uri target)
         {
             RecordingRelay? relay = null;
@@ -377,6 +382,10 @@ public sealed class StatelessForwardingTests
         {
             var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
             var is2026 = context.Request.Headers["MCP-Protocol-Version"] == "2026-07-28";
+            if (is2026 && HangRevision2026)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
             if (is2026 && RefuseRevision2026)
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;

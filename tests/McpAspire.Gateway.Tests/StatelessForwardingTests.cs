@@ -302,6 +302,66 @@ public sealed class StatelessForwardingTests
         Assert.Equal(1, await ForwardedAsync(gateway, "routing"));
     }
 
+    [Fact]
+    public async Task A_multi_round_trip_tool_asks_the_caller_through_the_gateway_and_finishes_on_the_retry()
+    {
+        await using var server = await KestrelApp.StartAsync(
+            builder => builder.Services.AddMcpEndpoint().WithTools<AskingTools>(),
+            app => app.MapMcp("/mcp"));
+        await using var gateway = await GatewayForAsync(new Uri(server.Address, "/mcp"), "asker");
+
+        var first = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "asker__ask", "{}"));
+
+        var asked = Assert.Single(first.Messages).GetProperty("result");
+        Assert.Equal("input_required", asked.GetProperty("resultType").GetString());
+        Assert.Equal("elicitation/create", asked.GetProperty("inputRequests").GetProperty("name").GetProperty("method").GetString());
+        var state = asked.GetProperty("requestState").GetString()!;
+
+        // The caller answers and retries with the server's opaque state; any replica could take the retry.
+        var answer = "\"name\":\"asker__ask\",\"arguments\":{},\"requestState\":" + JsonSerializer.Serialize(state)
+            + ",\"inputResponses\":{\"name\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}";
+        var second = await RawMcp.SendAsync(gateway.Http, Request2026(gateway.McpUri, "tools/call", answer, "asker__ask"));
+
+        var done = Assert.Single(second.Messages).GetProperty("result");
+        Assert.Equal("Hello, Ada (state " + AskingTools.State + ")", done.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(2, await ForwardedAsync(gateway, "asker"));
+    }
+
+    [McpServerToolType]
+    public sealed class AskingTools
+    {
+        public const string State = "asked-once";
+
+        [McpServerTool(Name = "ask"), System.ComponentModel.Description("Asks the caller for a name (Multi Round-Trip), then greets it.")]
+        public static string Ask(McpServer server, RequestContext<CallToolRequestParams> context)
+        {
+            ArgumentNullException.ThrowIfNull(server);
+            ArgumentNullException.ThrowIfNull(context);
+            if (context.Params?.RequestState is { } state && context.Params.InputResponses?.TryGetValue("name", out var response) == true)
+            {
+                return $"Hello, {response.RawValue.GetProperty("content").GetProperty("name").GetString()} (state {state})";
+            }
+            if (!server.IsMrtrSupported)
+            {
+                return "Multi Round-Trip is not supported here.";
+            }
+            throw new InputRequiredException(
+                new Dictionary<string, InputRequest>
+                {
+                    ["name"] = InputRequest.ForElicitation(new ElicitRequestParams
+                    {
+                        Message = "Your name?",
+                        RequestedSchema = new ElicitRequestParams.RequestSchema
+                        {
+                            Properties = { ["name"] = new ElicitRequestParams.StringSchema { Description = "Your name" } },
+                            Required = ["name"],
+                        },
+                    }),
+                },
+                State);
+        }
+    }
+
     [McpServerToolType]
     public sealed class RoutedTools
     {

@@ -161,6 +161,33 @@ public sealed class StatelessForwardingTests
         Assert.Equal(2, await ForwardedAsync(gateway, "conf"));
     }
 
+    public static TheoryData<string, string> OddCalls => new()
+    {
+        { "arguments a string", "\"a string\"" },
+        { "arguments an array", "[1,2]" },
+        { "required argument missing", "{}" },
+        { "argument of the wrong type", "{\"message\":12345}" },
+        { "extra nested arguments", "{\"message\":\"x\",\"extra\":{\"deep\":[1,[2,[3,{\"k\":null}]]]}}" },
+        { "unicode, escapes and a NUL", "{\"message\":\"日本語 \\u0000 \\ud83d\\ude00 \\\"quoted\\\"\"}" },
+        { "a 200 KB argument", "{\"message\":\"" + new string('x', 200_000) + "\"}" },
+        { "arguments null", "null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddCalls))]
+    public async Task Odd_but_well_formed_calls_get_through_the_gateway_exactly_what_the_tool_host_answers_directly(string what, string arguments)
+    {
+        await using var toolHost = await RunningApp.ToolHostAsync();
+        await using var gateway = await GatewayForAsync(toolHost.McpUri, extra: new Dictionary<string, string?> { ["Gateway:PrefixMode"] = "Never" });
+
+        var direct = await RawMcp.SendAsync(gateway.Http, Call2026(toolHost.McpUri, "echo", arguments));
+        var through = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "echo", arguments));
+
+        Assert.True(direct.Status == through.Status, $"{what}: {(int)direct.Status} direct, {(int)through.Status} through the gateway: {through.Body}");
+        Assert.Equal(direct.Messages.Last().GetRawText(), through.Messages.Last().GetRawText());
+        Assert.Equal(1, await ForwardedAsync(gateway, "toolhost"));
+    }
+
     [Fact]
     public async Task Unknown_and_denied_tools_keep_the_gateways_own_errors_and_are_not_forwarded()
     {

@@ -22,6 +22,22 @@ public static class GatewayMetrics
         "mcp.client.operation.duration", "s", "Duration of MCP requests the gateway sent to downstream servers.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
 
+    /// <summary>
+    /// Starts the client span <c>"{method} {server}"</c> of one downstream call, tagged with both; null (and no span
+    /// name built) when nobody listens, which is the common case on the hot path.
+    /// </summary>
+    public static Activity? StartCall(string method, string server)
+    {
+        if (!ActivitySource.HasListeners())
+        {
+            return null;
+        }
+        var activity = ActivitySource.StartActivity(method + " " + server, ActivityKind.Client);
+        activity?.SetTag("mcp.method.name", method);
+        activity?.SetTag("mcp.gateway.server", server);
+        return activity;
+    }
+
     /// <summary>Records one downstream call.</summary>
     public static void RecordCall(string server, string method, TimeSpan elapsed, string? errorType)
     {

@@ -141,9 +141,7 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.RequestTimeout);
             var started = Stopwatch.GetTimestamp();
-            using var activity = GatewayMetrics.ActivitySource.StartActivity($"{method} {Name}", ActivityKind.Client);
-            activity?.SetTag("mcp.method.name", method);
-            activity?.SetTag("mcp.gateway.server", Name);
+            using var activity = GatewayMetrics.StartCall(method, Name);
             try
             {
                 var result = await operation(client, timeout.Token).ConfigureAwait(false);

@@ -115,9 +115,7 @@ internal sealed partial class StatelessForwarder
         var options = _connection.Options;
         var timeoutAfter = options.RequestTimeout;
         var started = Stopwatch.GetTimestamp();
-        using var activity = GatewayMetrics.ActivitySource.StartActivity(forwarded.Method + " " + name, ActivityKind.Client);
-        activity?.SetTag("mcp.method.name", forwarded.Method);
-        activity?.SetTag("mcp.gateway.server", name);
+        using var activity = GatewayMetrics.StartCall(forwarded.Method, name);
         activity?.SetTag("mcp.gateway.forwarding", "stateless");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(timeoutAfter);

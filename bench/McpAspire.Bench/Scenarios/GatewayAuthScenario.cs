@@ -8,12 +8,9 @@ using McpAspire.Gateway.Security;
 using McpAspire.TestSupport;
 using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -58,7 +55,7 @@ public sealed class GatewayAuthScenario : IScenario
             b.Logging.ClearProviders();
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Gateway:Servers:toolhost:Url"] = new Uri(Address(toolHost), "mcp").ToString(),
+                ["Gateway:Servers:toolhost:Url"] = new Uri(BenchApps.BaseAddress(toolHost), "mcp").ToString(),
                 ["Gateway:PrefixMode"] = "Never",
                 ["Gateway:Auth:AllowAnonymous"] = "true",
                 ["Gateway:Auth:Resource"] = "http://bench.local/mcp",
@@ -75,7 +72,7 @@ public sealed class GatewayAuthScenario : IScenario
         long errors = 0;
         try
         {
-            var mcp = new Uri(Address(gateway), "mcp");
+            var mcp = new Uri(BenchApps.BaseAddress(gateway), "mcp");
             var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
                 Issuer = issuerId,
@@ -117,8 +114,6 @@ public sealed class GatewayAuthScenario : IScenario
         return 0;
     }
 
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
 
     private static async Task SendAsync(HttpClient http, Uri uri, byte[] body, (string Name, string Value)? credential, CancellationToken ct)
     {

@@ -4,10 +4,7 @@ using System.Text;
 using McpAspire.Gateway;
 using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace McpAspire.Bench.Scenarios;
@@ -34,22 +31,22 @@ public sealed class GatewayOverheadScenario : IScenario
         var duration = TimeSpan.FromSeconds(seconds);
         var toolHost = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Logging.ClearProviders());
         await toolHost.StartAsync(cancellationToken);
-        var toolHostUri = Address(toolHost);
+        var toolHostUri = BenchApps.BaseAddress(toolHost);
         var gateway = await StartGatewayAsync(toolHostUri, statelessForwarding: true, cancellationToken);
         // The same gateway with every call on its downstream session (the SDK client and server objects per call).
         var sessionGateway = await StartGatewayAsync(toolHostUri, statelessForwarding: false, cancellationToken);
-        var gatewayUri = Address(gateway);
-        var sessionGatewayUri = Address(sessionGateway);
+        var gatewayUri = BenchApps.BaseAddress(gateway);
+        var sessionGatewayUri = BenchApps.BaseAddress(sessionGateway);
         // The floor of any gateway here: a bare HTTP relay (no MCP, no auth, no middleware) in front of the tool host.
         var relay = await StartBareRelayAsync(new Uri(toolHostUri, "mcp"), cancellationToken);
-        var relayUri = Address(relay);
+        var relayUri = BenchApps.BaseAddress(relay);
         long errors = 0;
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var http = new HttpClient(handler);
-            await WaitForCatalogAsync(http, gatewayUri, cancellationToken);
-            await WaitForCatalogAsync(http, sessionGatewayUri, cancellationToken);
+            await BenchApps.WaitForConnectedDownstreamAsync(http, gatewayUri, cancellationToken);
+            await BenchApps.WaitForConnectedDownstreamAsync(http, sessionGatewayUri, cancellationToken);
 
             var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
@@ -160,8 +157,6 @@ public sealed class GatewayOverheadScenario : IScenario
         return app;
     }
 
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
 
     private static async Task SendAsync(HttpClient http, Uri uri, byte[] body, string method, string? name, CancellationToken ct)
     {
@@ -179,19 +174,6 @@ public sealed class GatewayOverheadScenario : IScenario
         if (!response.IsSuccessStatusCode || !text.Contains("\"result\"", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{method} answered {(int)response.StatusCode}: {text}");
-        }
-    }
-
-    private static async Task WaitForCatalogAsync(HttpClient http, Uri gateway, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await http.GetStringAsync(new Uri(gateway, "stats"), ct)).Contains("\"status\":\"connected\"", StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The gateway did not connect to the tool host.");
-            }
-            await Task.Delay(100, ct);
         }
     }
 }

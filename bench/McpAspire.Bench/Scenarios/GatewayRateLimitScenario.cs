@@ -6,8 +6,6 @@ using McpAspire.Redis;
 using McpAspire.TestSupport;
 using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,7 +37,7 @@ public sealed class GatewayRateLimitScenario : IScenario
         await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis, cancellationToken: cancellationToken);
         var toolHost = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Logging.ClearProviders());
         await toolHost.StartAsync(cancellationToken);
-        var downstream = new Uri(Address(toolHost), "mcp").ToString();
+        var downstream = new Uri(BenchApps.BaseAddress(toolHost), "mcp").ToString();
         var limits = new Dictionary<string, string?>
         {
             ["Gateway:RateLimits:Principal:Limit"] = "1000000000",
@@ -57,7 +55,7 @@ public sealed class GatewayRateLimitScenario : IScenario
             using var http = new HttpClient(handler);
             foreach (var gateway in new[] { off, inRedis, inMemory })
             {
-                await WaitForCatalogAsync(http, Address(gateway), cancellationToken);
+                await BenchApps.WaitForConnectedDownstreamAsync(http, BenchApps.BaseAddress(gateway), cancellationToken);
             }
             await using var stats = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var scriptCallsBefore = await ScriptCallsAsync(stats);
@@ -142,7 +140,7 @@ public sealed class GatewayRateLimitScenario : IScenario
     /// <summary>One gateway under load: its best round, and calls and process CPU over all rounds (warm-ups included).</summary>
     private sealed class Variant(WebApplication gateway)
     {
-        private readonly Uri _uri = new(Address(gateway), "mcp");
+        private readonly Uri _uri = new(BenchApps.BaseAddress(gateway), "mcp");
         private long _calls;
         private TimeSpan _cpu;
         private long _allocated;
@@ -208,8 +206,6 @@ public sealed class GatewayRateLimitScenario : IScenario
         return total;
     }
 
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
 
     private static async Task SendAsync(HttpClient http, Uri uri, CancellationToken ct)
     {
@@ -224,19 +220,6 @@ public sealed class GatewayRateLimitScenario : IScenario
         if (!response.IsSuccessStatusCode || !text.Contains("\"result\"", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"tools/call answered {(int)response.StatusCode}: {text}");
-        }
-    }
-
-    private static async Task WaitForCatalogAsync(HttpClient http, Uri gateway, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await http.GetStringAsync(new Uri(gateway, "stats"), ct)).Contains("\"status\":\"connected\"", StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The gateway did not connect to the tool host.");
-            }
-            await Task.Delay(100, ct);
         }
     }
 }

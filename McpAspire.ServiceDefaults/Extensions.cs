@@ -1,13 +1,13 @@
 using McpAspire.ServiceDefaults.Health;
 using McpAspire.ServiceDefaults.RequestGuard;
-using McpAspire.ServiceDefaults.Resilience;
 using McpAspire.ServiceDefaults.ServiceDiscovery;
-using McpAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -17,6 +17,9 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>Configuration section of the standard HTTP resilience handler (<c>HttpStandardResilienceOptions</c>).</summary>
+    public const string ResilienceSectionName = "Resilience:Http";
+
     /// <summary>Path of the readiness endpoint (all checks).</summary>
     public const string HealthEndpointPath = "/health";
 
@@ -31,14 +34,21 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.AddHttpResilience(builder.Configuration);
+        builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.AddRequestGuard();
         builder.Services.AddServiceAuth(builder.Configuration);
 
+        var resilience = builder.Configuration.GetSection(ResilienceSectionName);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Resilience is the outer handler so every retry resolves the service name again.
-            http.AddStandardResilienceHandler();
+            // Resilience is the outer handler so every retry resolves the service name again. Settings bind from
+            // Resilience:Http (HttpStandardResilienceOptions: TotalRequestTimeout, Retry, CircuitBreaker, AttemptTimeout).
+            http.AddStandardResilienceHandler(o =>
+            {
+                resilience.Bind(o);
+                // A POST may have done its work before the failure: only idempotent requests are retried.
+                o.Retry.DisableForUnsafeHttpMethods();
+            });
             // Outside discovery: the service-key decision sees the logical URI (http://statesvc) as well as concrete ones.
             http.AddHttpMessageHandler<McpAspire.ServiceDefaults.ServiceAuth.ServiceKeyHandler>();
             http.AddServiceDiscovery();

@@ -4,7 +4,7 @@ using McpAspire.Mcp.Distributed.Sessions;
 using McpAspire.Mcp.Events;
 using McpAspire.Mcp.Hosting;
 using McpAspire.Mcp.Sessions;
-using McpAspire.ServiceDefaults.Resilience;
+using Microsoft.Extensions.Http.Resilience;
 using McpAspire.StateService.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

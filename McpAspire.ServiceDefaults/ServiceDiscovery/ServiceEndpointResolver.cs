@@ -1,23 +1,23 @@
-using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace McpAspire.ServiceDefaults.ServiceDiscovery;
 
 /// <summary>
-/// Resolves logical service URIs (<c>http://statesvc</c>, <c>https+http://statesvc</c>, <c>http://_admin.statesvc</c>)
-/// to concrete endpoints from Aspire's configuration contract <c>services:{name}:{endpoint}:{index}</c>
-/// (environment form <c>services__{name}__{endpoint}__{index}</c>). Stands in for Microsoft.Extensions.ServiceDiscovery.
+/// Resolves a logical service URI (<c>http://statesvc</c>, <c>https+http://statesvc</c>, <c>http://_admin.statesvc</c>)
+/// to one concrete endpoint through Microsoft.Extensions.ServiceDiscovery (Aspire's <c>services:{name}:{endpoint}:{i}</c>
+/// contract), for the few callers that need the address itself rather than a factory <see cref="HttpClient"/> (which
+/// resolves on its own): the gateway's downstream MCP transports.
 /// </summary>
 public sealed class ServiceEndpointResolver
 {
-    private readonly IConfiguration _configuration;
-    private readonly ConcurrentDictionary<string, int> _roundRobin = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Microsoft.Extensions.ServiceDiscovery.ServiceEndpointResolver _inner;
+    private int _next = -1;
 
-    /// <summary>Creates a resolver over the application's configuration.</summary>
-    public ServiceEndpointResolver(IConfiguration configuration)
+    /// <summary>Creates the resolver over the package's resolver.</summary>
+    public ServiceEndpointResolver(Microsoft.Extensions.ServiceDiscovery.ServiceEndpointResolver inner)
     {
-        _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
     }
 
     /// <summary>
@@ -42,101 +42,81 @@ public sealed class ServiceEndpointResolver
     }
 
     /// <summary>
-    /// Maps a logical URI to a concrete one, keeping path and query. Several instances of an endpoint are used
-    /// round-robin. Throws <see cref="ServiceDiscoveryException"/> naming the configuration keys that were tried.
+    /// Maps a logical URI to a concrete one, keeping path and query; several instances are used round-robin. Completes
+    /// at once for configuration-based endpoints (what Aspire injects). Throws <see cref="ServiceDiscoveryException"/>
+    /// naming the configuration keys it looked for when there is none.
     /// </summary>
     public Uri Resolve(Uri uri)
     {
+        var pending = ResolveAsync(uri, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Asynchronous <see cref="Resolve"/>.</summary>
+    public async ValueTask<Uri> ResolveAsync(Uri uri, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(uri);
-        var (serviceName, endpointName) = SplitHost(uri.Host);
-        var schemes = uri.Scheme.Split('+', StringSplitOptions.RemoveEmptyEntries);
-
-        var tried = new List<string>(schemes.Length);
-        // An explicit "_endpoint." prefix names the endpoint; otherwise each scheme in preference order is an endpoint name.
-        var candidates = endpointName is not null ? [endpointName] : schemes;
-        foreach (var candidate in candidates)
+        var serviceName = uri.GetLeftPart(UriPartial.Authority);
+        Microsoft.Extensions.ServiceDiscovery.ServiceEndpointSource source;
+        try
         {
-            var key = $"services:{serviceName}:{candidate}";
-            tried.Add(key);
-            var instances = ReadInstances(key);
-            if (instances.Count == 0)
-            {
-                continue;
-            }
-            var index = instances.Count == 1 ? 0 : (int)((uint)_roundRobin.AddOrUpdate(key, 0, static (_, i) => unchecked(i + 1)) % (uint)instances.Count);
-            var target = instances[index];
-            if (endpointName is not null && !schemes.Contains(target.Scheme, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new ServiceDiscoveryException(
-                    $"Service '{serviceName}' endpoint '{endpointName}' is '{target}', whose scheme is not one of '{uri.Scheme}'.");
-            }
-            var builder = new UriBuilder(uri)
-            {
-                Scheme = target.Scheme,
-                Host = target.Host,
-                Port = target.Port,
-            };
-            // Keep a base path from the configured endpoint (rare, but Aspire allows it).
-            if (target.AbsolutePath.Length > 1)
-            {
-                builder.Path = target.AbsolutePath.TrimEnd('/') + uri.AbsolutePath;
-            }
-            return builder.Uri;
+            source = await _inner.GetEndpointsAsync(serviceName, cancellationToken).ConfigureAwait(false);
         }
-
-        var envKeys = string.Join(", ", tried.Select(k => k.Replace(":", "__", StringComparison.Ordinal) + "__0"));
-        throw new ServiceDiscoveryException(
-            $"No endpoint found for service '{serviceName}' ({uri.Scheme}://{uri.Host}): configuration key(s) {string.Join(", ", tried.Select(k => $"'{k}'"))} are not set (environment: {envKeys}).");
-    }
-
-    private static (string Service, string? Endpoint) SplitHost(string host)
-    {
-        if (host.StartsWith('_'))
+        catch (InvalidOperationException ex)
         {
-            var dot = host.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 1 && dot < host.Length - 1)
-            {
-                return (host[(dot + 1)..], host[1..dot]);
-            }
+            throw new ServiceDiscoveryException(NotFound(uri), ex);
         }
-        return (host, null);
-    }
-
-    private List<Uri> ReadInstances(string key)
-    {
-        var result = new List<Uri>();
-        var section = _configuration.GetSection(key);
-        // Both forms are accepted: a single value ("services:x:http") or an indexed list ("services:x:http:0").
-        if (section.Value is { Length: > 0 } single)
+        var endpoints = source.Endpoints;
+        if (endpoints.Count == 0)
         {
-            AddParsed(result, key, single);
+            throw new ServiceDiscoveryException(NotFound(uri));
         }
-        foreach (var child in section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
+        var chosen = endpoints[(int)((uint)Interlocked.Increment(ref _next) % (uint)endpoints.Count)].EndPoint;
+        var preferred = uri.Scheme.Split('+')[0];
+        var builder = new UriBuilder(uri);
+        switch (chosen)
         {
-            if (child.Value is { Length: > 0 } value)
-            {
-                AddParsed(result, child.Path, value);
-            }
-        }
-        return result;
-    }
-
-    private static void AddParsed(List<Uri> result, string key, string value)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var parsed))
-        {
-            // host:port without a scheme, as some tools write it.
-            if (IPEndPoint.TryParse(value, out _) || value.Contains(':', StringComparison.Ordinal))
-            {
-                if (Uri.TryCreate("http://" + value, UriKind.Absolute, out parsed))
+            case UriEndPoint u:
+                builder.Scheme = u.Uri.Scheme;
+                builder.Host = u.Uri.Host;
+                builder.Port = u.Uri.Port;
+                if (u.Uri.AbsolutePath.Length > 1)
                 {
-                    result.Add(parsed);
-                    return;
+                    builder.Path = u.Uri.AbsolutePath.TrimEnd('/') + uri.AbsolutePath;
                 }
-            }
-            throw new ServiceDiscoveryException($"Configuration key '{key}' holds '{value}', which is not an absolute URL.");
+                break;
+            case DnsEndPoint d when string.Equals(d.Host, uri.Host, StringComparison.OrdinalIgnoreCase):
+                // The package's pass-through provider hands an unknown name back for DNS; a logical name is not a host.
+                throw new ServiceDiscoveryException(NotFound(uri));
+            case DnsEndPoint d:
+                builder.Scheme = preferred;
+                builder.Host = d.Host;
+                builder.Port = d.Port;
+                break;
+            case IPEndPoint ip:
+                builder.Scheme = preferred;
+                builder.Host = ip.Address.ToString();
+                builder.Port = ip.Port;
+                break;
+            default:
+                throw new ServiceDiscoveryException($"Service '{serviceName}' resolved to '{chosen}', which is not an address.");
         }
-        result.Add(parsed);
+        return builder.Uri;
+    }
+
+    private static string NotFound(Uri uri)
+    {
+        var host = uri.Host;
+        string service = host;
+        string[] endpoints = uri.Scheme.Split('+', StringSplitOptions.RemoveEmptyEntries);
+        if (host.StartsWith('_') && host.IndexOf('.', StringComparison.Ordinal) is var dot and > 1)
+        {
+            service = host[(dot + 1)..];
+            endpoints = [host[1..dot]];
+        }
+        var keys = endpoints.Select(e => $"services:{service}:{e}").ToList();
+        var env = string.Join(", ", keys.Select(k => k.Replace(":", "__", StringComparison.Ordinal) + "__0"));
+        return $"No endpoint found for service '{service}' ({uri.Scheme}://{uri.Host}): configuration key(s) {string.Join(", ", keys.Select(k => $"'{k}'"))} are not set (environment: {env}).";
     }
 }
 

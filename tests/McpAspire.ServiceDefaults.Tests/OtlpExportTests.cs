@@ -30,10 +30,11 @@ public sealed class OtlpExportTests
             new Dictionary<string, string?>
             {
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address.ToString(),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
                 ["OTEL_SERVICE_NAME"] = "catalog",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
             });
-        using (var client = new HttpClient { BaseAddress = service.Address })
+        using (var client = ExternalClient.Create(service.Address))
         {
             Assert.Equal("item 42", await client.GetStringAsync(new Uri("/items/42", UriKind.Relative)));
             await client.GetStringAsync(new Uri("/health", UriKind.Relative));

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using McpAspire.ServiceDefaults.Resilience;
 
 namespace McpAspire.ServiceDefaults.Tests;
 
@@ -28,8 +27,8 @@ public sealed class ResilienceTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["services:flaky:http:0"] = backend.ToString(),
-            ["Resilience:Http:MaxRetryAttempts"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Resilience:Http:RetryDelay"] = "00:00:00.010",
+            ["Resilience:Http:Retry:MaxRetryAttempts"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Resilience:Http:Retry:Delay"] = "00:00:00.010",
         });
         builder.AddServiceDefaults();
         return builder.Build();
@@ -94,17 +93,19 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public void Invalid_options_fail_validation_with_the_setting_name()
+    public async Task Invalid_options_fail_validation_before_any_request_is_sent()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Resilience:Http:AttemptTimeout"] = "00:01:00",
-            ["Resilience:Http:TotalRequestTimeout"] = "00:00:10",
+            ["services:flaky:http:0"] = "http://127.0.0.1:1/",
+            ["Resilience:Http:AttemptTimeout:Timeout"] = "00:01:00",
+            ["Resilience:Http:TotalRequestTimeout:Timeout"] = "00:00:10",
         });
         builder.AddServiceDefaults();
         using var host = builder.Build();
-        var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<HttpResilienceOptions>>().Value);
-        Assert.Contains("Resilience:Http:AttemptTimeout", ex.Message, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("flaky").GetAsync(new Uri("http://flaky/data")));
+        Assert.Contains("timeout", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 }

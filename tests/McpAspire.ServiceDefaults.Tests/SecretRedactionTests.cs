@@ -80,7 +80,7 @@ public sealed class SecretRedactionTests
                 b.Logging.AddProvider(logs);
                 b.Logging.SetMinimumLevel(LogLevel.Trace);
                 b.AddServiceDefaults();
-                b.AddRedisClient("redis");
+                b.AddDefaultRedisClient("redis");
             },
             app =>
             {
@@ -110,13 +110,14 @@ public sealed class SecretRedactionTests
                 ["ServiceAuth:Key"] = ServiceKey,
                 ["ConnectionStrings:redis"] = $"127.0.0.1:{FreePort.Next()},password={RedisPassword},connectTimeout=500",
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address.ToString(),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
                 ["OTEL_SERVICE_NAME"] = "redaction",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
                 ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
             });
         try
         {
-            using var http = new HttpClient { BaseAddress = service.Address };
+            using var http = ExternalClient.Create(service.Address);
             http.DefaultRequestHeaders.Add("X-McpAspire-Service-Key", ServiceKey);
             http.DefaultRequestHeaders.Authorization = new("Bearer", Bearer);
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
@@ -128,7 +129,7 @@ public sealed class SecretRedactionTests
             using var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             Assert.DoesNotContain(RedisPassword, await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            await Eventually.HoldsAsync(() => Task.FromResult(logs.Text.Contains("McpAspire.Redis", StringComparison.Ordinal)), "the Redis client logged its connection failure");
+            await Eventually.HoldsAsync(() => Task.FromResult(logs.Text.Contains("StackExchange.Redis", StringComparison.Ordinal)), "the Redis client logged its connection failure");
         }
         finally
         {

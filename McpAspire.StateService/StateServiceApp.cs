@@ -23,7 +23,7 @@ public static class StateServiceApp
         var state = builder.Configuration.GetSection(StateOptions.SectionName).Get<StateOptions>() ?? new StateOptions();
         // Ordinary requests are bounded by the Redis command timeout (no per-request timer on the hot path): a command
         // slower than State:DefaultRequestTimeout fails and the request gets 503.
-        builder.AddRedisClient("redis", redis => redis.AsyncTimeout = (int)state.DefaultRequestTimeout.TotalMilliseconds);
+        builder.AddDefaultRedisClient("redis", state.DefaultRequestTimeout);
 
         builder.Services.AddOptions<StateOptions>().Bind(builder.Configuration.GetSection(StateOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StateOptions>, StateOptionsValidator>();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using McpAspire.Mcp.Filters;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.Gateway.RateLimiting;

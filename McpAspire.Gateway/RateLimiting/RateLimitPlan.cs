@@ -1,4 +1,4 @@
-using McpAspire.Redis;
+using StackExchange.Redis;
 
 namespace McpAspire.Gateway.RateLimiting;
 

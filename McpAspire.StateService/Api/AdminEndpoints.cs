@@ -1,4 +1,4 @@
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Background;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Storage;

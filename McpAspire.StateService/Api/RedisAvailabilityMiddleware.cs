@@ -1,4 +1,4 @@
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Telemetry;
 
 namespace McpAspire.StateService.Api;

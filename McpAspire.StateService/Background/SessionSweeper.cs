@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using McpAspire.StateService.Changes;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Options;
@@ -77,7 +78,7 @@ public sealed partial class SessionSweeper : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is McpAspire.Redis.RedisConnectionException or McpAspire.Redis.RedisTimeoutException or McpAspire.Redis.RedisServerException)
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException)
             {
                 _metrics.Failed();
                 LogSweepFailed(_logger, ex.Message);

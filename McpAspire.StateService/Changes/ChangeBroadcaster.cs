@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Options;
 using McpAspire.StateService.Storage;
 using McpAspire.StateService.Telemetry;
@@ -98,14 +98,24 @@ public sealed partial class ChangeBroadcaster : IHostedService, IDisposable
         var delay = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)
         {
+            var channel = RedisChannel.Literal(_keys.ChangesChannel);
+            Action<RedisChannel, RedisValue> handler = (_, message) => Deliver((string)message!);
             try
             {
-                await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.ChangesChannel), (_, message) => Deliver((string)message!)).ConfigureAwait(false);
+                await _redis.GetSubscriber().SubscribeAsync(channel, handler).ConfigureAwait(false);
                 IsSubscribed = true;
                 return;
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
             {
+                // The client may have kept the handler registered; drop it so the next attempt does not add a second.
+                try
+                {
+                    await _redis.GetSubscriber().UnsubscribeAsync(channel, handler, CommandFlags.FireAndForget).ConfigureAwait(false);
+                }
+                catch (RedisException)
+                {
+                }
                 LogSubscribeDeferred(_logger, ex.Message);
             }
             try

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 
 namespace McpAspire.StateService.Storage;
@@ -26,14 +26,14 @@ public sealed class CatalogCache
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var ttlSeconds = (long)ttl.TotalSeconds;
         var value = string.Create(CultureInfo.InvariantCulture, $"{now}|{ttlSeconds}|{catalog.GetRawText()}");
-        await _redis.GetDatabase().StringSetAsync(_keys.Catalog(server), value, ttl, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _redis.GetDatabase().StringSetAsync(_keys.Catalog(server), value, ttl).ConfigureAwait(false);
         return new CatalogEntry(server, catalog, DateTimeOffset.FromUnixTimeMilliseconds(now), ttlSeconds);
     }
 
     /// <summary>The cached catalog, or null when absent or expired.</summary>
     public async Task<CatalogEntry?> GetAsync(string server, CancellationToken cancellationToken)
     {
-        var raw = await _redis.GetDatabase().StringGetAsync(_keys.Catalog(server), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var raw = await _redis.GetDatabase().StringGetAsync(_keys.Catalog(server)).ConfigureAwait(false);
         if (raw.IsNull)
         {
             return null;
@@ -51,5 +51,5 @@ public sealed class CatalogCache
 
     /// <summary>Invalidates; false when nothing was cached.</summary>
     public async Task<bool> DeleteAsync(string server, CancellationToken cancellationToken) =>
-        await _redis.GetDatabase().KeyDeleteAsync(_keys.Catalog(server), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _redis.GetDatabase().KeyDeleteAsync(_keys.Catalog(server)).ConfigureAwait(false);
 }

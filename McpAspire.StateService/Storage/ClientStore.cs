@@ -1,4 +1,4 @@
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Telemetry;
 
@@ -55,7 +55,7 @@ public sealed class ClientStore
             args.Add(k);
             args.Add(v);
         }
-        var result = await Db.ScriptEvaluateAsync(StateScripts.RegisterClient, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.RegisterClient, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;
@@ -69,7 +69,7 @@ public sealed class ClientStore
     {
         var args = _sessions.SessionArgs(principal, sid, 1);
         args.Add(name);
-        var result = await Db.ScriptEvaluateAsync(StateScripts.UnregisterClient, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.UnregisterClient, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return ClientOutcome.SessionNotFound;
@@ -88,7 +88,7 @@ public sealed class ClientStore
         _metrics.Got();
         var args = _sessions.SessionArgs(principal, sid, 1);
         args.Add(name);
-        var result = await Db.ScriptEvaluateAsync(StateScripts.GetClient, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.GetClient, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return (ClientOutcome.SessionNotFound, null);
@@ -102,7 +102,7 @@ public sealed class ClientStore
     {
         _metrics.Listed();
         var result = await Db.ScriptEvaluateAsync(StateScripts.ListClients, _sessions.SessionKeys(sid),
-            [.. _sessions.SessionArgs(principal, sid, 0)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [.. _sessions.SessionArgs(principal, sid, 0)]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;
@@ -181,7 +181,7 @@ public sealed class ClientStore
     {
         var args = _sessions.SessionArgs(principal, sid, 1);
         args.Add(_sessions.NowMs - (long)maxAge.TotalMilliseconds);
-        var result = await Db.ScriptEvaluateAsync(StateScripts.CleanupSessionClients, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.CleanupSessionClients, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;
@@ -199,7 +199,7 @@ public sealed class ClientStore
         for (long offset = 0; ; offset += batchSize)
         {
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.CleanupClientsBatch, [_keys.SessionIndex],
-                [offset, batchSize, _keys.Prefix + ":{", cutoff], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+                [offset, batchSize, _keys.Prefix + ":{", cutoff]).ConfigureAwait(false))!;
             var pairs = (RedisResult[])result[1]!;
             for (var i = 0; i + 1 < pairs.Length; i += 2)
             {
@@ -223,7 +223,7 @@ public sealed class ClientStore
             args.Add(field);
             args.Add(value is null ? "-" : "=" + value);
         }
-        var result = await Db.ScriptEvaluateAsync(StateScripts.UpdateClient, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.UpdateClient, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         return result.IsNull ? ClientOutcome.SessionNotFound : (long)result == 1 ? ClientOutcome.Ok : ClientOutcome.ClientNotFound;
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Options;
 using Microsoft.Extensions.Options;
@@ -47,21 +47,20 @@ public sealed class ConnectionStore
         ArgumentNullException.ThrowIfNull(request);
         var connectedAt = request.ConnectedAt ?? _time.GetUtcNow();
         await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.PutConnection, [_keys.Connections(scope, owner)],
-            [_keys.ServerPrefix(scope, owner), server, request.Status, request.Tools?.GetRawText() ?? "", connectedAt.ToUnixTimeMilliseconds(), TtlMs],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            [_keys.ServerPrefix(scope, owner), server, request.Status, request.Tools?.GetRawText() ?? "", connectedAt.ToUnixTimeMilliseconds(), TtlMs]).ConfigureAwait(false);
         return new ServerConnectionState(server, request.Status, request.Tools, DateTimeOffset.FromUnixTimeMilliseconds(connectedAt.ToUnixTimeMilliseconds()));
     }
 
     /// <summary>Updates a server's status; false when the server is not connected.</summary>
     public async Task<bool> SetStatusAsync(string scope, string owner, string server, string status, CancellationToken cancellationToken) =>
         (long)await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.SetConnectionStatus, [_keys.Connections(scope, owner)],
-            [_keys.ServerPrefix(scope, owner), server, status, TtlMs], cancellationToken: cancellationToken).ConfigureAwait(false) == 1;
+            [_keys.ServerPrefix(scope, owner), server, status, TtlMs]).ConfigureAwait(false) == 1;
 
     /// <summary>Every connected server of the owner (one round trip), ordered by name; or just <paramref name="server"/>.</summary>
     public async Task<List<ServerConnectionState>> GetAsync(string scope, string owner, string? server, CancellationToken cancellationToken)
     {
         var flat = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.GetConnections, [_keys.Connections(scope, owner)],
-            [_keys.ServerPrefix(scope, owner), server ?? ""], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+            [_keys.ServerPrefix(scope, owner), server ?? ""]).ConfigureAwait(false))!;
         var list = new List<ServerConnectionState>(flat.Length / 4);
         for (var i = 0; i + 3 < flat.Length; i += 4)
         {
@@ -86,5 +85,5 @@ public sealed class ConnectionStore
     /// <summary>Disconnects one server, or all of them when <paramref name="server"/> is null; returns how many.</summary>
     public async Task<long> DeleteAsync(string scope, string owner, string? server, CancellationToken cancellationToken) =>
         (long)await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.DeleteConnections, [_keys.Connections(scope, owner)],
-            [_keys.ServerPrefix(scope, owner), server ?? ""], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [_keys.ServerPrefix(scope, owner), server ?? ""]).ConfigureAwait(false);
 }

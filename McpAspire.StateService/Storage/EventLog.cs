@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Options;
 using McpAspire.StateService.Telemetry;
@@ -39,7 +39,7 @@ public sealed class EventLog
         args.Add(json);
         args.Add(_options.EventLogMaxLength);
         args.Add(now - (long)_options.EventLogMaxAge.TotalMilliseconds);
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.AppendEvent, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.AppendEvent, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;
@@ -58,7 +58,7 @@ public sealed class EventLog
         args.Add(afterId);
         args.Add(limit);
         args.Add(stream ?? "");
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.ReadEvents, _sessions.SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(StateScripts.ReadEvents, _sessions.SessionKeys(sid), [.. args]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService.Client;
 using McpAspire.StateService.Options;
 using McpAspire.StateService.Telemetry;
@@ -74,7 +74,7 @@ public sealed class SessionStore
             }
             var created = (long)await Db.ScriptEvaluateAsync(StateScripts.CreateSession,
                 [_keys.Session(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
-                [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+                [.. args]).ConfigureAwait(false);
             if (created == 1)
             {
                 return new SessionRecord(sid, principal, RedisReplies.Time(now), RedisReplies.Time(now), (long)ttl.TotalSeconds,
@@ -94,7 +94,7 @@ public sealed class SessionStore
     {
         _metrics.Got();
         var result = await Db.ScriptEvaluateAsync(StateScripts.GetSession, SessionKeys(sid),
-            [.. SessionArgs(principal, sid, 0)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [.. SessionArgs(principal, sid, 0)]).ConfigureAwait(false);
         return result.IsNull ? null : ToRecord(sid, RedisReplies.ToHash(result));
     }
 
@@ -102,7 +102,7 @@ public sealed class SessionStore
     public async Task<bool> TouchAsync(string principal, string sid, CancellationToken cancellationToken)
     {
         var result = await Db.ScriptEvaluateAsync(StateScripts.TouchSession, SessionKeys(sid),
-            [.. SessionArgs(principal, sid, 0)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [.. SessionArgs(principal, sid, 0)]).ConfigureAwait(false);
         return !result.IsNull;
     }
 
@@ -116,7 +116,7 @@ public sealed class SessionStore
             args.Add(k);
             args.Add(v is null ? "-" : "=" + v);
         }
-        var result = await Db.ScriptEvaluateAsync(StateScripts.MergeAttributes, SessionKeys(sid), [.. args], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(StateScripts.MergeAttributes, SessionKeys(sid), [.. args]).ConfigureAwait(false);
         return result.IsNull ? null : ToRecord(sid, RedisReplies.ToHash(result));
     }
 
@@ -125,7 +125,7 @@ public sealed class SessionStore
     {
         var deleted = (long)await Db.ScriptEvaluateAsync(StateScripts.DeleteSession,
             [_keys.Session(sid), _keys.Clients(sid), _keys.Events(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
-            [principal, NowMs, _keys.ClientPrefix(sid), sid], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [principal, NowMs, _keys.ClientPrefix(sid), sid]).ConfigureAwait(false);
         return deleted == 1;
     }
 
@@ -135,7 +135,7 @@ public sealed class SessionStore
         _metrics.Listed();
         var offset = ParseCursor(cursor);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.ListSessions, [_keys.PrincipalIndex(principal)],
-            [offset, limit, _keys.Prefix + ":{", "}:session", NowMs], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+            [offset, limit, _keys.Prefix + ":{", "}:session", NowMs]).ConfigureAwait(false))!;
         var scanned = (long)result[0];
         var flat = (RedisResult[])result[1]!;
         var items = new List<SessionRecord>(flat.Length / 2);
@@ -150,11 +150,11 @@ public sealed class SessionStore
     /// <summary>Live sessions of the principal.</summary>
     public async Task<long> CountAsync(string principal, CancellationToken cancellationToken) =>
         (long)await Db.ScriptEvaluateAsync(StateScripts.CountSessions, [_keys.PrincipalIndex(principal)],
-            [_keys.Prefix + ":{", "}:session"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [_keys.Prefix + ":{", "}:session"]).ConfigureAwait(false);
 
     /// <summary>Live sessions of every principal (index size; exact after a sweep).</summary>
     public async Task<long> CountAllAsync(CancellationToken cancellationToken) =>
-        await Db.SortedSetLengthAsync(_keys.SessionIndex, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Db.SortedSetLengthAsync(_keys.SessionIndex).ConfigureAwait(false);
 
     /// <summary>
     /// Walks the session index in batches and removes sessions that are gone; returns their ids (each announced by
@@ -167,7 +167,7 @@ public sealed class SessionStore
         while (true)
         {
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.SweepSessions, [_keys.SessionIndex, _keys.SessionOwners],
-                [offset, batchSize, _keys.Prefix + ":{", _keys.PrincipalIndexPrefix, NowMs], cancellationToken: cancellationToken).ConfigureAwait(false))!;
+                [offset, batchSize, _keys.Prefix + ":{", _keys.PrincipalIndexPrefix, NowMs]).ConfigureAwait(false))!;
             var scanned = (long)result[0];
             var gone = (RedisResult[])result[1]!;
             foreach (var sid in gone)

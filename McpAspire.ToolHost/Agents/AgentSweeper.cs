@@ -1,4 +1,4 @@
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.ToolHost.Storage;
 using Microsoft.Extensions.Options;
 

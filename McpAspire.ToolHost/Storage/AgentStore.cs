@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.ToolHost.Agents;
 using Microsoft.Extensions.Options;
 

@@ -76,7 +76,7 @@ public sealed class RecoveryTests
             {
                 return false;
             }
-        }, "the session was readable again after Redis came back");
+        }, "the session was readable again within 5 s of Redis coming back", timeoutSeconds: 5);
         var events = await host.Client.ReadEventsAsync("alice", sid);
         Assert.True(events!.Single().Data.GetProperty("before").GetBoolean());
         await Eventually.HoldsAsync(async () =>

@@ -38,6 +38,7 @@ public sealed class RedisPasswordRedactionTests : IClassFixture<RedisFixture>
         var host = await StateServiceHost.StartAsync($"127.0.0.1:{port},password={WrongPassword},connectTimeout=500", new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = "statesvc",
             // Connect attempts are logged at Debug; log everything, as someone chasing an outage would.
             ["Logging:LogLevel:Default"] = "Debug",
@@ -58,7 +59,7 @@ public sealed class RedisPasswordRedactionTests : IClassFixture<RedisFixture>
             answers.Append(await health.Content.ReadAsStringAsync());
             answers.Append(await host.Http.GetStringAsync(new Uri("stats", UriKind.Relative)));
             // The client's reconnect loop logs each failure (refused connection, or the server's AUTH error).
-            await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("McpAspire.Redis", StringComparison.Ordinal))),
+            await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("StackExchange.Redis", StringComparison.Ordinal))),
                 "the Redis client logged a connection failure:\n" + logs.Text, timeoutSeconds: 10);
         }
         finally
@@ -66,8 +67,8 @@ public sealed class RedisPasswordRedactionTests : IClassFixture<RedisFixture>
             await host.DisposeAsync();
         }
         // The failure was logged with its cause (so the absence of the password below is not for lack of logging).
-        var redisLines = logs.Lines.Where(l => l.Contains("McpAspire.Redis", StringComparison.Ordinal)).ToList();
-        Assert.True(redisLines.Any(l => l.Contains(situation == "down" ? "refused" : "WRONGPASS", StringComparison.OrdinalIgnoreCase)), string.Join("\n", redisLines));
+        var redisLines = logs.Lines.Where(l => l.Contains("StackExchange.Redis", StringComparison.Ordinal)).ToList();
+        Assert.True(redisLines.Any(l => l.Contains(situation == "down" ? "UnableToConnect" : "AuthenticationFailure", StringComparison.OrdinalIgnoreCase)), string.Join("\n", redisLines));
         var leaked = logs.Lines.FirstOrDefault(l => l.Contains(WrongPassword, StringComparison.Ordinal));
         Assert.True(leaked is null, "A log line holds the password: " + leaked);
         Assert.DoesNotContain(WrongPassword, answers.ToString(), StringComparison.Ordinal);

@@ -324,7 +324,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         Assert.True(await Client.SetConnectionStatusAsync("user", user, "memory", "connected"));
         Assert.Equal("connected", (await Client.GetConnectionAsync("user", user, "memory"))!.Status);
 
-        await using var redis = await McpAspire.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
         var db = redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync($"mcp:user:{{{user}}}:connections"));
         Assert.Equal("connected", (string?)await db.StringGetAsync($"mcp:user:{{{user}}}:server:github:status"));
@@ -361,10 +361,10 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         await Client.RegisterMcpClientAsync(alice, sid, "a", new RegisterClientRequest("http://a"));
         await Client.AppendEventAsync(alice, sid, "get", JsonDocument.Parse("1").RootElement);
 
-        await using var redis = await McpAspire.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
         var db = redis.GetDatabase();
         var keys = new List<string>();
-        await foreach (var key in db.ScanAsync($"mcp:{{{sid}}}:*", 100))
+        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(pattern: $"mcp:{{{sid}}}:*", pageSize: 100))
         {
             keys.Add(key.ToString()!);
         }

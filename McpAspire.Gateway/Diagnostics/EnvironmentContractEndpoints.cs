@@ -1,5 +1,4 @@
-using System.Net.Sockets;
-using System.Text;
+using StackExchange.Redis;
 using McpAspire.ServiceDefaults.ServiceDiscovery;
 
 namespace McpAspire.Gateway.Diagnostics;
@@ -20,7 +19,7 @@ public static class EnvironmentContractEndpoints
         {
             return app;
         }
-        app.MapGet("/diagnostics/environment", async (IConfiguration configuration, ServiceEndpointResolver resolver, IHttpClientFactory httpClients, CancellationToken ct) =>
+        app.MapGet("/diagnostics/environment", async (IConfiguration configuration, IServiceProvider services, ServiceEndpointResolver resolver, IHttpClientFactory httpClients, CancellationToken ct) =>
         {
             string? statesvcUrl = null;
             string? statesvcError = null;
@@ -42,9 +41,8 @@ public static class EnvironmentContractEndpoints
             string? redisReply = null;
             if (redis is not null)
             {
-                var (host, port, password) = ParseRedis(redis);
-                redisEndpoint = $"{host}:{port}";
-                redisReply = await PingAsync(host, port, password, ct);
+                redisEndpoint = redis.Split(',', 2)[0];
+                redisReply = await PingAsync(services, redis);
             }
             return Results.Ok(new EnvironmentReport(
                 statesvcUrl,
@@ -62,44 +60,26 @@ public static class EnvironmentContractEndpoints
         return app;
     }
 
-    private static (string Host, int Port, string? Password) ParseRedis(string connectionString)
-    {
-        var parts = connectionString.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var endpoint = parts[0];
-        var password = parts.Skip(1).Select(p => p.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Equals("password", StringComparison.OrdinalIgnoreCase)).Select(kv => kv[1]).FirstOrDefault();
-        var colon = endpoint.LastIndexOf(':');
-        return colon > 0 && int.TryParse(endpoint[(colon + 1)..], out var port) ? (endpoint[..colon], port, password) : (endpoint, 6379, password);
-    }
-
-    // A minimal RESP exchange until the McpAspire.Redis client is wired into the gateway.
-    private static async Task<string> PingAsync(string host, int port, string? password, CancellationToken ct)
+    // A PING through StackExchange.Redis: the gateway's own multiplexer when it has one (Redis rate limits), else a
+    // short-lived connection for this diagnostic only.
+    private static async Task<string> PingAsync(IServiceProvider services, string connectionString)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(host, port, timeout.Token);
-            var stream = tcp.GetStream();
-            var request = password is null
-                ? "*1\r\n$4\r\nPING\r\n"
-                : $"*2\r\n$4\r\nAUTH\r\n${Encoding.UTF8.GetByteCount(password)}\r\n{password}\r\n*1\r\n$4\r\nPING\r\n";
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(request), timeout.Token);
-            var buffer = new byte[256];
-            var text = new StringBuilder();
-            while (!text.ToString().Contains("PONG", StringComparison.Ordinal) && !text.ToString().StartsWith('-'))
+            if (services.GetService<IConnectionMultiplexer>() is { } shared)
             {
-                var n = await stream.ReadAsync(buffer, timeout.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                await shared.GetDatabase().PingAsync().ConfigureAwait(false);
+                return "PONG";
             }
-            var lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            return lines.Length == 0 ? "(no reply)" : lines[^1].TrimStart('+');
+            var options = ConfigurationOptions.Parse(connectionString);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 3000;
+            options.ConnectRetry = 1;
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            await redis.GetDatabase().PingAsync().ConfigureAwait(false);
+            return "PONG";
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or ArgumentException)
         {
             return "error: " + ex.Message;
         }

@@ -60,12 +60,11 @@ public static class RateLimitingServiceCollectionExtensions
         builder.Services.AddSingleton<RateLimitMetrics>();
         if (store == RateLimitStoreKind.Redis)
         {
-            var timeout = (int)Math.Ceiling(options.RedisTimeout.TotalMilliseconds);
-            builder.AddRedisClient(RedisConnectionName, redis => redis.AsyncTimeout = Math.Min(redis.AsyncTimeout, timeout));
+            builder.AddDefaultRedisClient(RedisConnectionName, options.RedisTimeout);
             // The limiter fails open, so Redis being down degrades the gateway but does not make it unready.
             builder.Services.PostConfigure<HealthCheckServiceOptions>(health =>
             {
-                foreach (var registration in health.Registrations.Where(r => r.Name == RedisConnectionName))
+                foreach (var registration in health.Registrations.Where(r => r.Name.StartsWith("StackExchange.Redis", StringComparison.Ordinal)))
                 {
                     registration.FailureStatus = HealthStatus.Degraded;
                 }

@@ -19,8 +19,8 @@ internal sealed class RedisRateLimitStore(IConnectionMultiplexer redis) : IRateL
             : plan.Tool is null
                 ? [RateLimitKeys.PrincipalKey(principal)]
                 : [RateLimitKeys.PrincipalKey(principal), RateLimitKeys.ToolKey(principal, tool!)];
-        // The client caches the script's SHA1 and falls back to EVAL once per server on NOSCRIPT.
-        var reply = await _database.ScriptEvaluateAsync(TokenBucketScript.Source, keys, plan.ScriptArguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // StackExchange.Redis loads the script once per server (SCRIPT LOAD, pipelined) and sends EVALSHA after that.
+        var reply = await _database.ScriptEvaluateAsync(TokenBucketScript.Source, keys, plan.ScriptArguments).ConfigureAwait(false);
         if (reply.Length != 3)
         {
             throw new RedisException($"The rate-limit script answered '{reply}' instead of three integers.");

@@ -24,7 +24,7 @@ public static class AgentCoordination
         {
             return false;
         }
-        builder.AddRedisClient(RedisConnectionName);
+        builder.AddDefaultRedisClient(RedisConnectionName);
         builder.Services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.SectionName)
             .ValidateDataAnnotations()

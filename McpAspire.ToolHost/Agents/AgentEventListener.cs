@@ -69,15 +69,27 @@ internal sealed partial class AgentEventListener : BackgroundService
         }
     }
 
-    private Task SubscribeAsync(CancellationToken cancellationToken) =>
-        _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.Events), (_, message) => OnChange((string?)message, _stopping.Token), cancellationToken: cancellationToken);
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var channel = RedisChannel.Literal(_keys.Events);
+        try
+        {
+            await _redis.GetSubscriber().SubscribeAsync(channel, (_, message) => OnChange((string?)message, _stopping.Token)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        {
+            // The client may keep a failed subscription's handler: drop it so a retry does not deliver every message twice.
+            await _redis.GetSubscriber().UnsubscribeAsync(channel, null, CommandFlags.FireAndForget).ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(_keys.Events), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(_keys.Events)).ConfigureAwait(false);
         }
         catch (RedisException)
         {

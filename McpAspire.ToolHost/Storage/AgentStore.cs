@@ -56,7 +56,7 @@ internal sealed class AgentStore
         {
             args[9 + i] = capabilities[i];
         }
-        var created = (long)await Db.ScriptEvaluateAsync(AgentScripts.Register, null, args, cancellationToken: cancellationToken).ConfigureAwait(false) == 1;
+        var created = (long)await Db.ScriptEvaluateAsync(AgentScripts.Register, Keys.Route, args).ConfigureAwait(false) == 1;
         await PublishAsync("agent:" + id, cancellationToken).ConfigureAwait(false);
         var agent = await GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new AgentCoordinationException($"Agent '{id}' vanished right after registration.");
@@ -65,7 +65,7 @@ internal sealed class AgentStore
 
     public async Task<HeartbeatResult> HeartbeatAsync(string id, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Heartbeat, null, [Keys.Prefix, id, Now, _options.MissedHeartbeats, Retention + 60_000], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Heartbeat, Keys.Route, [Keys.Prefix, id, Now, _options.MissedHeartbeats, Retention + 60_000]).ConfigureAwait(false);
         if (result.IsNull)
         {
             throw AgentCoordinationException.UnknownAgent(id);
@@ -80,7 +80,7 @@ internal sealed class AgentStore
 
     public async Task<bool> UnregisterAsync(string id, CancellationToken cancellationToken)
     {
-        var removed = (long)await Db.ScriptEvaluateAsync(AgentScripts.Unregister, null, [Keys.Prefix, id], cancellationToken: cancellationToken).ConfigureAwait(false) == 1;
+        var removed = (long)await Db.ScriptEvaluateAsync(AgentScripts.Unregister, Keys.Route, [Keys.Prefix, id]).ConfigureAwait(false) == 1;
         if (removed)
         {
             await PublishAsync("agent:" + id, cancellationToken).ConfigureAwait(false);
@@ -91,8 +91,8 @@ internal sealed class AgentStore
     public async Task<AgentInfo?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var db = Db;
-        var fields = db.HashGetAsync(Keys.Agent(id), [(RedisValue)"id", "name", "caps", "meta", "hb", "reg", "seen", "st"], cancellationToken: cancellationToken);
-        var length = db.ListLengthAsync(Keys.Mailbox(id), cancellationToken: cancellationToken);
+        var fields = db.HashGetAsync(Keys.Agent(id), [(RedisValue)"id", "name", "caps", "meta", "hb", "reg", "seen", "st"]);
+        var length = db.ListLengthAsync(Keys.Mailbox(id));
         var values = await fields.ConfigureAwait(false);
         var queue = await length.ConfigureAwait(false);
         if (values[0].IsNull)
@@ -104,7 +104,7 @@ internal sealed class AgentStore
 
     public async Task<IReadOnlyList<AgentInfo>> ListAsync(string? capability, string? status, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.List, null, [Keys.Prefix, capability ?? "", ListLimit], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.List, Keys.Route, [Keys.Prefix, capability ?? "", ListLimit]).ConfigureAwait(false);
         var now = Now;
         var agents = new List<AgentInfo>(result.Length);
         for (var i = 0; i < result.Length; i++)
@@ -131,9 +131,8 @@ internal sealed class AgentStore
         var expires = now + ttlSeconds * 1000L;
         var body = JsonSerializer.Serialize(new StoredMessage(from, type, payload, route, route == "direct" ? null : target, now), AgentJsonContext.Default.StoredMessage);
         var mode = route switch { "direct" => "to", "any" => "any", _ => "all" };
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Send, null,
-            [Keys.Prefix, mode, target, now, expires, _options.MaxQueueLength, _options.MaxHistoryLength, Retention + 60_000, _options.MissedHeartbeats, from ?? "", body],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Send, Keys.Route,
+            [Keys.Prefix, mode, target, now, expires, _options.MaxQueueLength, _options.MaxHistoryLength, Retention + 60_000, _options.MissedHeartbeats, from ?? "", body]).ConfigureAwait(false);
         if ((string?)result[0] == "err")
         {
             throw ((string?)result[1]) switch
@@ -163,26 +162,26 @@ internal sealed class AgentStore
 
     public async Task<IReadOnlyList<AgentMessage>> ReceiveAsync(string id, int max, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Receive, null, [Keys.Prefix, id, Now, max], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Receive, Keys.Route, [Keys.Prefix, id, Now, max]).ConfigureAwait(false);
         return Decode(id, result);
     }
 
     public async Task<IReadOnlyList<AgentMessage>> ReplayAsync(string id, long afterSeq, int max, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Replay, null, [Keys.Prefix, id, afterSeq, Now, max], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Replay, Keys.Route, [Keys.Prefix, id, afterSeq, Now, max]).ConfigureAwait(false);
         return Decode(id, result);
     }
 
     public async Task<IReadOnlyList<AgentMessage>> PeekAsync(string id, int max, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Peek, null, [Keys.Prefix, id, Now, max], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Peek, Keys.Route, [Keys.Prefix, id, Now, max]).ConfigureAwait(false);
         return Decode(id, result);
     }
 
     /// <summary>One sweeper pass: returns ('t' or 'p', id) for agents timed out or purged.</summary>
     public async Task<IReadOnlyList<(char Kind, string Id)>> SweepAsync(int batch, CancellationToken cancellationToken)
     {
-        var result = await Db.ScriptEvaluateAsync(AgentScripts.Sweep, null, [Keys.Prefix, Now, Retention, batch], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(AgentScripts.Sweep, Keys.Route, [Keys.Prefix, Now, Retention, batch]).ConfigureAwait(false);
         var changes = new List<(char, string)>(result.Length);
         for (var i = 0; i < result.Length; i++)
         {
@@ -199,15 +198,15 @@ internal sealed class AgentStore
     public async Task<AgentStats> StatsAsync(CancellationToken cancellationToken)
     {
         var db = Db;
-        var counters = db.HashGetAsync(Keys.Stats, [(RedisValue)"sent", "delivered", "expired", "rejected_full"], cancellationToken: cancellationToken);
-        var active = db.SortedSetLengthAsync(Keys.Due, cancellationToken: cancellationToken);
-        var known = db.SortedSetLengthAsync(Keys.Agents, cancellationToken: cancellationToken);
+        var counters = db.HashGetAsync(Keys.Stats, [(RedisValue)"sent", "delivered", "expired", "rejected_full"]);
+        var active = db.SortedSetLengthAsync(Keys.Due);
+        var known = db.SortedSetLengthAsync(Keys.Agents);
         var c = await counters.ConfigureAwait(false);
         return new AgentStats((long)c[0], (long)c[1], (long)c[2], (long)c[3], await active.ConfigureAwait(false), await known.ConfigureAwait(false));
     }
 
     private Task PublishAsync(string message, CancellationToken cancellationToken) =>
-        Db.PublishAsync(RedisChannel.Literal(Keys.Events), message, cancellationToken: cancellationToken);
+        Db.PublishAsync(RedisChannel.Literal(Keys.Events), message);
 
     private static IReadOnlyList<AgentMessage> Decode(string id, RedisResult result)
     {

@@ -28,7 +28,7 @@ internal sealed class SharedStateStore
     public async Task<ContextEntry> PutContextAsync(string key, string json, int ttlSeconds, CancellationToken cancellationToken)
     {
         var ttl = TimeSpan.FromSeconds(ttlSeconds);
-        await Db.StringSetAsync(_keys.Context(key), json, ttl, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Db.StringSetAsync(_keys.Context(key), json, ttl).ConfigureAwait(false);
         return new ContextEntry(key, true, Parse(json), _time.GetUtcNow() + ttl);
     }
 
@@ -39,14 +39,14 @@ internal sealed class SharedStateStore
     }
 
     public async Task<bool> DeleteContextAsync(string key, CancellationToken cancellationToken) =>
-        await Db.KeyDeleteAsync(_keys.Context(key), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Db.KeyDeleteAsync(_keys.Context(key)).ConfigureAwait(false);
 
     public async Task<HandleEntry> CreateHandleAsync(string json, int ttlSeconds, CancellationToken cancellationToken)
     {
         // 128 random bits: unguessable, so a handle is a capability to its value.
         var handle = "h_" + Base64Url(RandomNumberGenerator.GetBytes(16));
         var ttl = TimeSpan.FromSeconds(ttlSeconds);
-        await Db.StringSetAsync(_keys.Handle(handle), json, ttl, When.NotExists, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Db.StringSetAsync(_keys.Handle(handle), json, ttl, When.NotExists).ConfigureAwait(false);
         return new HandleEntry(handle, true, null, _time.GetUtcNow() + ttl);
     }
 
@@ -54,20 +54,20 @@ internal sealed class SharedStateStore
     {
         if (extendTtlSeconds is { } extend)
         {
-            await Db.KeyExpireAsync(_keys.Handle(handle), TimeSpan.FromSeconds(extend), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await Db.KeyExpireAsync(_keys.Handle(handle), TimeSpan.FromSeconds(extend)).ConfigureAwait(false);
         }
         var (value, expires) = await ReadAsync(_keys.Handle(handle), cancellationToken).ConfigureAwait(false);
         return value is null ? new HandleEntry(handle, false, null, null) : new HandleEntry(handle, true, value, expires);
     }
 
     public async Task<bool> ReleaseHandleAsync(string handle, CancellationToken cancellationToken) =>
-        await Db.KeyDeleteAsync(_keys.Handle(handle), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Db.KeyDeleteAsync(_keys.Handle(handle)).ConfigureAwait(false);
 
     private async Task<(JsonElement? Value, DateTimeOffset? Expires)> ReadAsync(string key, CancellationToken cancellationToken)
     {
         var db = Db;
-        var get = db.StringGetAsync(key, cancellationToken: cancellationToken);
-        var ttl = db.KeyTimeToLiveAsync(key, cancellationToken: cancellationToken);
+        var get = db.StringGetAsync(key);
+        var ttl = db.KeyTimeToLiveAsync(key);
         var value = await get.ConfigureAwait(false);
         var left = await ttl.ConfigureAwait(false);
         if (value.IsNull)

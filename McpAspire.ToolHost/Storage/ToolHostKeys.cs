@@ -11,19 +11,29 @@ namespace McpAspire.ToolHost.Storage;
 /// <item><c>seq</c> message sequence; <c>stats</c> hash of counters; <c>ctx:{key}</c>, <c>handle:{id}</c> strings with TTL.</item>
 /// <item><c>events</c> pub/sub channel: <c>agent:{id}</c>, <c>mailbox:{id}</c>, <c>list</c>.</item>
 /// </list>
+/// Redis Cluster: every key carries the configured prefix as one hash tag (<c>toolhost:{toolhost}:agent:a1</c>), so
+/// the whole coordination keyspace lives in one slot and every script (which reaches agents, mailboxes, capability
+/// sets and indexes together) runs on one node. Scripts pass <see cref="Route"/> as their key so the client sends
+/// them to that node. The cost: the tool host's data is not spread over the cluster (it is small: agents, mailboxes
+/// bounded by their limits, shared context with TTLs).
 /// </summary>
 internal sealed class ToolHostKeys
 {
     public ToolHostKeys(string prefix)
     {
-        Prefix = prefix;
-        Stats = prefix + "stats";
-        Agents = prefix + "agents";
-        Due = prefix + "agents:due";
-        Events = prefix + "events";
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        Prefix = prefix + "{" + prefix.TrimEnd(':') + "}:";
+        Route = [Prefix + "stats"];
+        Stats = Prefix + "stats";
+        Agents = Prefix + "agents";
+        Due = Prefix + "agents:due";
+        Events = Prefix + "events";
     }
 
     public string Prefix { get; }
+
+    /// <summary>The key every script declares: it names the slot the whole keyspace lives in.</summary>
+    public StackExchange.Redis.RedisKey[] Route { get; }
 
     public string Stats { get; }
 

@@ -60,7 +60,7 @@ public sealed class RateLimitConfigurationTests
         }
         await using var disabled = Build(("Gateway:RateLimits:Enabled", "false"), ("Gateway:RateLimits:Principal:Limit", "1"), ("Gateway:RateLimits:Principal:Window", "00:01:00"));
         Assert.Empty(disabled.Services.GetServices<IMcpRequestFilter>());
-        Assert.Null(disabled.Services.GetService<McpAspire.Redis.IConnectionMultiplexer>());
+        Assert.Null(disabled.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>());
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class RateLimitConfigurationTests
         settings["Gateway:RateLimits:Principal:Window"] = "01:00:00";
         await using var gateway = await LimitedGateway.StartAsync(settings);
         await gateway.WaitReadyAsync();
-        Assert.Null(gateway.App.Services.GetService<McpAspire.Redis.IConnectionMultiplexer>());
+        Assert.Null(gateway.App.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>());
         Assert.IsType<InMemoryRateLimitStore>(gateway.App.Services.GetRequiredService<IRateLimitStore>());
         using var http = new HttpClient();
 

@@ -75,7 +75,7 @@ internal sealed class LimitedGateway : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         await Eventually.HoldsAsync(async () => (await http.GetStringAsync("stats")).Contains("\"status\":\"connected\"", StringComparison.Ordinal), "toolhost connected", 60);
-        if (App.Services.GetService<McpAspire.Redis.IConnectionMultiplexer>() is { } redis)
+        if (App.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis)
         {
             await Eventually.HoldsAsync(() => Task.FromResult(redis.IsConnected), "the gateway connected to Redis");
         }

@@ -191,21 +191,29 @@ public sealed class ClientStore
         return names;
     }
 
-    /// <summary>CleanupExpiredClients(maxAge) across every session, in batches (one round trip per batch).</summary>
+    /// <summary>
+    /// CleanupExpiredClients(maxAge) across every session, in batches: a page of the session index, then one script per
+    /// session of it (each in its session's slot), pipelined.
+    /// </summary>
     public async Task<List<(string SessionId, string Name)>> CleanupAllAsync(TimeSpan maxAge, int batchSize, CancellationToken cancellationToken)
     {
         var removed = new List<(string, string)>();
         var cutoff = _sessions.NowMs - (long)maxAge.TotalMilliseconds;
+        var db = Db;
         for (long offset = 0; ; offset += batchSize)
         {
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.CleanupClientsBatch, [_keys.SessionIndex],
-                [offset, batchSize, _keys.Prefix + ":{", cutoff]).ConfigureAwait(false))!;
-            var pairs = (RedisResult[])result[1]!;
-            for (var i = 0; i + 1 < pairs.Length; i += 2)
+            cancellationToken.ThrowIfCancellationRequested();
+            var ids = await db.SortedSetRangeByRankAsync(_keys.SessionIndex, offset, offset + batchSize - 1).ConfigureAwait(false);
+            var results = await Task.WhenAll(ids.Select(id => db.ScriptEvaluateAsync(StateScripts.CleanupIdleClients,
+                [_keys.Session((string)id!), _keys.Clients((string)id!)], [_keys.ClientPrefix((string)id!), cutoff]))).ConfigureAwait(false);
+            for (var i = 0; i < ids.Length; i++)
             {
-                removed.Add(((string)pairs[i]!, (string)pairs[i + 1]!));
+                foreach (var name in (RedisResult[])results[i]!)
+                {
+                    removed.Add(((string)ids[i]!, (string)name!));
+                }
             }
-            if ((long)result[0] < batchSize)
+            if (ids.Length < batchSize)
             {
                 break;
             }

@@ -17,6 +17,17 @@ internal static class RedisReplies
         return hash;
     }
 
+    /// <summary>An HGETALL result as a dictionary (field → value).</summary>
+    public static Dictionary<string, string> ToHash(HashEntry[] entries)
+    {
+        var hash = new Dictionary<string, string>(entries.Length, StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            hash[(string)entry.Name!] = (string)entry.Value!;
+        }
+        return hash;
+    }
+
     public static long Long(Dictionary<string, string> hash, string field) =>
         hash.TryGetValue(field, out var v) && long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
 

@@ -72,11 +72,16 @@ public sealed class SessionStore
                 args.Add(k);
                 args.Add(v);
             }
-            var created = (long)await Db.ScriptEvaluateAsync(StateScripts.CreateSession,
-                [_keys.Session(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
-                [.. args]).ConfigureAwait(false);
+            var created = (long)await Db.ScriptEvaluateAsync(StateScripts.CreateSession, [_keys.Session(sid)], [.. args]).ConfigureAwait(false);
             if (created == 1)
             {
+                // The indexes live in other slots (Redis Cluster): written after the session, pipelined. Should this
+                // fail, the session still expires by its TTL; it is only missing from listings.
+                var db = Db;
+                await Task.WhenAll(
+                    db.SortedSetAddAsync(_keys.SessionIndex, sid, now),
+                    db.HashSetAsync(_keys.SessionOwners, sid, principal),
+                    db.SortedSetAddAsync(_keys.PrincipalIndex(principal), sid, now)).ConfigureAwait(false);
                 return new SessionRecord(sid, principal, RedisReplies.Time(now), RedisReplies.Time(now), (long)ttl.TotalSeconds,
                     absolute > 0 ? RedisReplies.Time(absolute) : null, request.Attributes ?? new Dictionary<string, string>());
             }
@@ -123,63 +128,98 @@ public sealed class SessionStore
     /// <summary>Deletes a session and everything under it; false when not found.</summary>
     public async Task<bool> DeleteAsync(string principal, string sid, CancellationToken cancellationToken)
     {
-        var deleted = (long)await Db.ScriptEvaluateAsync(StateScripts.DeleteSession,
-            [_keys.Session(sid), _keys.Clients(sid), _keys.Events(sid), _keys.SessionIndex, _keys.SessionOwners, _keys.PrincipalIndex(principal)],
-            [principal, NowMs, _keys.ClientPrefix(sid), sid]).ConfigureAwait(false);
-        return deleted == 1;
+        var deleted = (long)await Db.ScriptEvaluateAsync(StateScripts.DeleteSession, SessionKeys(sid),
+            [principal, NowMs, _keys.ClientPrefix(sid)]).ConfigureAwait(false);
+        if (deleted != 1)
+        {
+            return false;
+        }
+        var db = Db;
+        await Task.WhenAll(
+            db.SortedSetRemoveAsync(_keys.SessionIndex, sid),
+            db.HashDeleteAsync(_keys.SessionOwners, sid),
+            db.SortedSetRemoveAsync(_keys.PrincipalIndex(principal), sid)).ConfigureAwait(false);
+        return true;
     }
 
-    /// <summary>One page of the principal's sessions, oldest first; the cursor is an opaque offset.</summary>
+    /// <summary>
+    /// One page of the principal's sessions, oldest first; the cursor is an opaque offset. Two round trips: the page of
+    /// the principal's index, then every session of it at once (pipelined, each in its own slot).
+    /// </summary>
     public async Task<SessionPage> ListAsync(string principal, string? cursor, int limit, CancellationToken cancellationToken)
     {
         _metrics.Listed();
         var offset = ParseCursor(cursor);
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.ListSessions, [_keys.PrincipalIndex(principal)],
-            [offset, limit, _keys.Prefix + ":{", "}:session", NowMs]).ConfigureAwait(false))!;
-        var scanned = (long)result[0];
-        var flat = (RedisResult[])result[1]!;
-        var items = new List<SessionRecord>(flat.Length / 2);
-        for (var i = 0; i + 1 < flat.Length; i += 2)
+        var db = Db;
+        var ids = await db.SortedSetRangeByRankAsync(_keys.PrincipalIndex(principal), offset, offset + limit - 1).ConfigureAwait(false);
+        var hashes = await Task.WhenAll(ids.Select(id => db.HashGetAllAsync(_keys.Session((string)id!)))).ConfigureAwait(false);
+        var now = NowMs;
+        var items = new List<SessionRecord>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
         {
-            items.Add(ToRecord((string)flat[i]!, RedisReplies.ToHash(flat[i + 1])));
+            var hash = RedisReplies.ToHash(hashes[i]);
+            var x = RedisReplies.Long(hash, "x");
+            // Skip sessions gone but not swept yet, past their lifetime, or (a stale index entry) someone else's.
+            if (hash.Count > 0 && (x == 0 || x > now) && hash.GetValueOrDefault("p") == principal)
+            {
+                items.Add(ToRecord((string)ids[i]!, hash));
+            }
         }
-        var next = scanned == limit ? (offset + scanned).ToString(CultureInfo.InvariantCulture) : null;
+        var next = ids.Length == limit ? (offset + ids.Length).ToString(CultureInfo.InvariantCulture) : null;
         return new SessionPage(items, next);
     }
 
     /// <summary>Live sessions of the principal.</summary>
-    public async Task<long> CountAsync(string principal, CancellationToken cancellationToken) =>
-        (long)await Db.ScriptEvaluateAsync(StateScripts.CountSessions, [_keys.PrincipalIndex(principal)],
-            [_keys.Prefix + ":{", "}:session"]).ConfigureAwait(false);
+    public async Task<long> CountAsync(string principal, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var ids = await db.SortedSetRangeByRankAsync(_keys.PrincipalIndex(principal)).ConfigureAwait(false);
+        var alive = await Task.WhenAll(ids.Select(id => db.KeyExistsAsync(_keys.Session((string)id!)))).ConfigureAwait(false);
+        return alive.Count(a => a);
+    }
 
     /// <summary>Live sessions of every principal (index size; exact after a sweep).</summary>
     public async Task<long> CountAllAsync(CancellationToken cancellationToken) =>
         await Db.SortedSetLengthAsync(_keys.SessionIndex).ConfigureAwait(false);
 
     /// <summary>
-    /// Walks the session index in batches and removes sessions that are gone; returns their ids (each announced by
-    /// exactly one replica).
+    /// Walks the session index in batches, deletes sessions past their absolute lifetime and drops index entries of
+    /// sessions that are gone; returns their ids (each announced by exactly one replica).
     /// </summary>
     public async Task<List<string>> SweepAsync(int batchSize, CancellationToken cancellationToken)
     {
         var removed = new List<string>();
+        var db = Db;
         long offset = 0;
         while (true)
         {
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(StateScripts.SweepSessions, [_keys.SessionIndex, _keys.SessionOwners],
-                [offset, batchSize, _keys.Prefix + ":{", _keys.PrincipalIndexPrefix, NowMs]).ConfigureAwait(false))!;
-            var scanned = (long)result[0];
-            var gone = (RedisResult[])result[1]!;
-            foreach (var sid in gone)
+            cancellationToken.ThrowIfCancellationRequested();
+            var ids = await db.SortedSetRangeByRankAsync(_keys.SessionIndex, offset, offset + batchSize - 1).ConfigureAwait(false);
+            var now = NowMs;
+            var gone = await Task.WhenAll(ids.Select(id => db.ScriptEvaluateAsync(StateScripts.ExpireSession, SessionKeys((string)id!),
+                [now, _keys.ClientPrefix((string)id!)]))).ConfigureAwait(false);
+            var dead = ids.Where((_, i) => (long)gone[i] == 1).ToArray();
+            if (dead.Length > 0)
             {
-                removed.Add((string)sid!);
+                var unindexed = (RedisResult[])(await db.ScriptEvaluateAsync(StateScripts.UnindexSessions, [_keys.SessionIndex, _keys.SessionOwners], dead).ConfigureAwait(false))!;
+                var principals = new List<Task>();
+                for (var i = 0; i + 1 < unindexed.Length; i += 2)
+                {
+                    var sid = (string)unindexed[i]!;
+                    removed.Add(sid);
+                    if ((string?)unindexed[i + 1] is { Length: > 0 } owner)
+                    {
+                        principals.Add(db.SortedSetRemoveAsync(_keys.PrincipalIndex(owner), sid));
+                    }
+                }
+                await Task.WhenAll(principals).ConfigureAwait(false);
             }
-            if (scanned < batchSize)
+            if (ids.Length < batchSize)
             {
                 return removed;
             }
             // Removed entries shift the ranks after them down.
-            offset += scanned - gone.Length;
+            offset += ids.Length - dead.Length;
         }
     }
 

@@ -5,7 +5,9 @@ namespace McpAspire.StateService.Storage;
 
 /// <summary>
 /// The key schema. One session's keys carry its id as a cluster hash tag (<c>mcp:{sid}:…</c>) so they share a slot;
-/// per-owner connection keys carry the owner as the tag (<c>mcp:user:{alice}:…</c>).
+/// per-owner connection keys carry the owner as the tag (<c>mcp:user:{alice}:…</c>); the global session index and its
+/// owner map share the tag <c>{sessions}</c>; a principal's index carries the principal. So every script touches one
+/// slot (Redis Cluster); work across sessions (index upkeep, listing, sweeping) is separate commands, pipelined.
 /// </summary>
 public sealed class StateKeys
 {
@@ -34,13 +36,10 @@ public sealed class StateKeys
     public string Events(string sid) => $"{_p}:{{{sid}}}:events";
 
     /// <summary>All live sessions, scored by creation time (sorted set): the sweep's index.</summary>
-    public string SessionIndex => $"{_p}:sessions";
+    public string SessionIndex => $"{_p}:{{sessions}}:index";
 
     /// <summary>Owner of each indexed session (hash sid → principal), so a sweep can clean the principal index.</summary>
-    public string SessionOwners => $"{_p}:sessions:owners";
-
-    /// <summary>Prefix of per-principal session indexes; the principal and <c>}:sessions</c> follow.</summary>
-    public string PrincipalIndexPrefix => $"{_p}:principal:{{";
+    public string SessionOwners => $"{_p}:{{sessions}}:owners";
 
     /// <summary>One principal's sessions, scored by creation time (sorted set).</summary>
     public string PrincipalIndex(string principal) => $"{_p}:principal:{{{principal}}}:sessions";

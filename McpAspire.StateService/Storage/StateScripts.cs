@@ -34,7 +34,7 @@ internal static class StateScripts
 
         """;
 
-    /// <summary>KEYS session, index, owners, principal index. ARGV principal, now, ttl, absolute expiry (0 none), sid, then attribute pairs.</summary>
+    /// <summary>KEYS session. ARGV principal, now, ttl, absolute expiry (0 none), sid, then attribute pairs. 1 created, 0 taken.</summary>
     public const string CreateSession = """
         local unpack = unpack or table.unpack
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -49,9 +49,6 @@ internal static class StateScripts
         redis.call(unpack(args))
         if x > 0 and x - now < ttl then ttl = x - now end
         redis.call('PEXPIRE', KEYS[1], ttl)
-        redis.call('ZADD', KEYS[2], now, ARGV[5])
-        redis.call('HSET', KEYS[3], ARGV[5], ARGV[1])
-        redis.call('ZADD', KEYS[4], now, ARGV[5])
         return 1
         """;
 
@@ -87,84 +84,60 @@ internal static class StateScripts
         return redis.call('HGETALL', KEYS[1])
         """;
 
-    /// <summary>KEYS session, clients, events, index, owners, principal index. ARGV principal, now, client prefix, sid. 1 deleted, 0 not found.</summary>
+    /// <summary>KEYS session, clients, events. ARGV principal, now, client prefix. 1 deleted, 0 not found (or another principal's).</summary>
     public const string DeleteSession = """
         if redis.call('HGET', KEYS[1], 'p') ~= ARGV[1] then return 0 end
         local names = redis.call('SMEMBERS', KEYS[2])
         for i = 1, #names do redis.call('DEL', ARGV[3] .. names[i]) end
         redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-        redis.call('ZREM', KEYS[4], ARGV[4])
-        redis.call('HDEL', KEYS[5], ARGV[4])
-        redis.call('ZREM', KEYS[6], ARGV[4])
         return 1
         """;
 
     /// <summary>
-    /// KEYS principal index. ARGV offset, limit, session key prefix ('mcp:{'), suffix ('}:session'), now.
-    /// Returns {scanned, {sid, hash, sid, hash…}} skipping sessions that expired but are not swept yet.
+    /// KEYS session, clients, events. ARGV now, client prefix. Deletes the session when past its absolute lifetime.
+    /// Returns 1 when the session is gone (deleted now or already expired), 0 when it lives.
     /// </summary>
-    public const string ListSessions = """
-        local offset = tonumber(ARGV[1])
-        local ids = redis.call('ZRANGE', KEYS[1], offset, offset + tonumber(ARGV[2]) - 1)
-        local now = tonumber(ARGV[5])
-        local out = {}
-        for i = 1, #ids do
-          local h = redis.call('HGETALL', ARGV[3] .. ids[i] .. ARGV[4])
-          if #h > 0 then
-            local x = 0
-            for j = 1, #h, 2 do if h[j] == 'x' then x = tonumber(h[j + 1]) end end
-            if x == 0 or x > now then
-              out[#out + 1] = ids[i]
-              out[#out + 1] = h
-            end
-          end
-        end
-        return {#ids, out}
-        """;
-
-    /// <summary>KEYS principal index. ARGV session key prefix, suffix. Live sessions of the principal.</summary>
-    public const string CountSessions = """
-        local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-        local n = 0
-        for i = 1, #ids do
-          if redis.call('EXISTS', ARGV[1] .. ids[i] .. ARGV[2]) == 1 then n = n + 1 end
-        end
-        return n
+    public const string ExpireSession = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+        local x = tonumber(redis.call('HGET', KEYS[1], 'x') or '0') or 0
+        if x == 0 or x > tonumber(ARGV[1]) then return 0 end
+        local names = redis.call('SMEMBERS', KEYS[2])
+        for i = 1, #names do redis.call('DEL', ARGV[2] .. names[i]) end
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+        return 1
         """;
 
     /// <summary>
-    /// Expiry detection without keyspace notifications. KEYS index, owners. ARGV offset, count, key prefix ('mcp:{'),
-    /// principal prefix ('mcp:principal:{'), now. Removes index entries of sessions whose key is gone (idle TTL) and
-    /// deletes sessions past their absolute lifetime. Returns {scanned, {removed sids}}; only the replica whose ZREM
-    /// succeeded reports a sid, so several state service replicas never announce one expiry twice.
+    /// KEYS index, owners. ARGV sids. Drops index entries of gone sessions; returns {sid, owner, …} only for entries
+    /// this call removed, so several replicas sweeping at once never announce one expiry twice.
     /// </summary>
-    public const string SweepSessions = """
-        local offset = tonumber(ARGV[1])
-        local ids = redis.call('ZRANGE', KEYS[1], offset, offset + tonumber(ARGV[2]) - 1)
-        local now = tonumber(ARGV[5])
-        local removed = {}
-        for i = 1, #ids do
-          local sid = ids[i]
-          local base = ARGV[3] .. sid .. '}:'
-          local sk = base .. 'session'
-          local alive = redis.call('EXISTS', sk) == 1
-          if alive then
-            local x = tonumber(redis.call('HGET', sk, 'x') or '0') or 0
-            if x > 0 and x <= now then
-              local names = redis.call('SMEMBERS', base .. 'clients')
-              for j = 1, #names do redis.call('DEL', base .. 'client:' .. names[j]) end
-              redis.call('DEL', sk, base .. 'clients', base .. 'events')
-              alive = false
-            end
+    public const string UnindexSessions = """
+        local out = {}
+        for i = 1, #ARGV do
+          local sid = ARGV[i]
+          if redis.call('ZREM', KEYS[1], sid) == 1 then
+            out[#out + 1] = sid
+            out[#out + 1] = redis.call('HGET', KEYS[2], sid) or ''
           end
-          if not alive then
-            local owner = redis.call('HGET', KEYS[2], sid)
-            redis.call('HDEL', KEYS[2], sid)
-            if owner then redis.call('ZREM', ARGV[4] .. owner .. '}:sessions', sid) end
-            if redis.call('ZREM', KEYS[1], sid) == 1 then removed[#removed + 1] = sid end
+          redis.call('HDEL', KEYS[2], sid)
+        end
+        return out
+        """;
+
+    /// <summary>KEYS session, clients. ARGV client prefix, cutoff (ms). Removes clients idle since before the cutoff (no guard, no slide).</summary>
+    public const string CleanupIdleClients = """
+        local names = redis.call('SMEMBERS', KEYS[2])
+        local removed = {}
+        for i = 1, #names do
+          local ck = ARGV[1] .. names[i]
+          local l = tonumber(redis.call('HGET', ck, 'l') or '0') or 0
+          if l < tonumber(ARGV[2]) then
+            redis.call('DEL', ck)
+            redis.call('SREM', KEYS[2], names[i])
+            removed[#removed + 1] = names[i]
           end
         end
-        return {#ids, removed}
+        return removed
         """;
 
     /// <summary>
@@ -268,32 +241,6 @@ internal static class StateScripts
         end
         slide(ttl)
         return removed
-        """;
-
-    /// <summary>
-    /// Batched cleanup across sessions. KEYS index. ARGV offset, count, key prefix ('mcp:{'), cutoff.
-    /// Returns {scanned, {sid, name, sid, name…}}.
-    /// </summary>
-    public const string CleanupClientsBatch = """
-        local offset = tonumber(ARGV[1])
-        local ids = redis.call('ZRANGE', KEYS[1], offset, offset + tonumber(ARGV[2]) - 1)
-        local cutoff = tonumber(ARGV[4])
-        local removed = {}
-        for i = 1, #ids do
-          local base = ARGV[3] .. ids[i] .. '}:'
-          local names = redis.call('SMEMBERS', base .. 'clients')
-          for j = 1, #names do
-            local ck = base .. 'client:' .. names[j]
-            local l = tonumber(redis.call('HGET', ck, 'l') or '0') or 0
-            if l < cutoff then
-              redis.call('DEL', ck)
-              redis.call('SREM', base .. 'clients', names[j])
-              removed[#removed + 1] = ids[i]
-              removed[#removed + 1] = names[j]
-            end
-          end
-        end
-        return {#ids, removed}
         """;
 
     /// <summary>

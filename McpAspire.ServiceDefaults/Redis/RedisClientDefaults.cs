@@ -34,7 +34,7 @@ public static class RedisClientDefaults
     /// The settings: the app starts while Redis is down and reconnects in the background (<c>AbortOnConnectFail=false</c>,
     /// a short linear reconnect policy so it is back within about a second of Redis returning); while disconnected,
     /// commands fail at once (<see cref="BacklogPolicy.FailFast"/>) so callers answer 503 instead of queueing; every
-    /// command is bounded by <paramref name="commandTimeout"/>.
+    /// command is bounded by <paramref name="commandTimeout"/>; admin mode on for the health check's CLUSTER INFO.
     /// </summary>
     public static void Apply(ConfigurationOptions options, TimeSpan commandTimeout)
     {
@@ -49,5 +49,8 @@ public static class RedisClientDefaults
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.KeepAlive = options.KeepAlive > 0 ? Math.Min(options.KeepAlive, 5) : 5;
         options.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+        // Aspire's Redis health check asks a cluster for CLUSTER INFO, which the client gates behind admin mode (a
+        // client-side latch only: our code sends no admin command).
+        options.AllowAdmin = true;
     }
 }

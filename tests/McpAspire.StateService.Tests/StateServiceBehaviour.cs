@@ -5,22 +5,22 @@ using McpAspire.TestSupport;
 
 namespace McpAspire.StateService.Tests;
 
-/// <summary>The state service's contract, run against redis-server and against Garnet (derived classes).</summary>
+/// <summary>The state service's contract, run against redis-server, Garnet and a three-primary Redis Cluster (derived classes).</summary>
 public abstract class StateServiceBehaviour : IAsyncLifetime
 {
-    private readonly RedisServerProcess _server;
+    private readonly string _connectionString;
     private StateServiceHost _host = null!;
 
-    protected StateServiceBehaviour(RedisServerProcess server)
+    protected StateServiceBehaviour(string connectionString)
     {
-        _server = server;
+        _connectionString = connectionString;
     }
 
     private StateServiceClient Client => _host.Client;
 
     private static string NewPrincipal() => "user-" + Guid.NewGuid().ToString("N")[..8];
 
-    public async Task InitializeAsync() => _host = await StateServiceHost.StartAsync(_server.ConnectionString, new Dictionary<string, string?>
+    public async Task InitializeAsync() => _host = await StateServiceHost.StartAsync(_connectionString, new Dictionary<string, string?>
     {
         ["State:EventLogMaxLength"] = "20",
     });
@@ -324,7 +324,7 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         Assert.True(await Client.SetConnectionStatusAsync("user", user, "memory", "connected"));
         Assert.Equal("connected", (await Client.GetConnectionAsync("user", user, "memory"))!.Status);
 
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_connectionString);
         var db = redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync($"mcp:user:{{{user}}}:connections"));
         Assert.Equal("connected", (string?)await db.StringGetAsync($"mcp:user:{{{user}}}:server:github:status"));
@@ -361,12 +361,16 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
         await Client.RegisterMcpClientAsync(alice, sid, "a", new RegisterClientRequest("http://a"));
         await Client.AppendEventAsync(alice, sid, "get", JsonDocument.Parse("1").RootElement);
 
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_connectionString);
         var db = redis.GetDatabase();
         var keys = new List<string>();
-        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(pattern: $"mcp:{{{sid}}}:*", pageSize: 100))
+        foreach (var endpoint in redis.GetEndPoints())
         {
-            keys.Add(key.ToString()!);
+            // On a cluster the session's keys sit on whichever primary owns their slot: look at every one.
+            await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: $"mcp:{{{sid}}}:*", pageSize: 100))
+            {
+                keys.Add(key.ToString()!);
+            }
         }
         Assert.Equal([$"mcp:{{{sid}}}:client:a", $"mcp:{{{sid}}}:clients", $"mcp:{{{sid}}}:events", $"mcp:{{{sid}}}:session"], keys.Order());
         foreach (var key in keys)
@@ -391,14 +395,21 @@ public abstract class StateServiceBehaviour : IAsyncLifetime
 
 public sealed class StateServiceOnRedisTests : StateServiceBehaviour, IClassFixture<RedisFixture>
 {
-    public StateServiceOnRedisTests(RedisFixture fixture) : base(fixture.Server)
+    public StateServiceOnRedisTests(RedisFixture fixture) : base(fixture.Server.ConnectionString)
     {
     }
 }
 
 public sealed class StateServiceOnGarnetTests : StateServiceBehaviour, IClassFixture<GarnetFixture>
 {
-    public StateServiceOnGarnetTests(GarnetFixture fixture) : base(fixture.Server)
+    public StateServiceOnGarnetTests(GarnetFixture fixture) : base(fixture.Server.ConnectionString)
+    {
+    }
+}
+
+public sealed class StateServiceOnRedisClusterTests : StateServiceBehaviour, IClassFixture<RedisClusterFixture>
+{
+    public StateServiceOnRedisClusterTests(RedisClusterFixture fixture) : base(fixture.Cluster.ConnectionString)
     {
     }
 }

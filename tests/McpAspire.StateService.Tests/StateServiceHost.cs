@@ -61,11 +61,23 @@ internal sealed class StateServiceHost : IAsyncDisposable
     }
 
     /// <summary>Waits until <c>/health</c> is 200 (Redis reachable, change feed subscribed).</summary>
-    public Task WaitHealthyAsync() => Eventually.HoldsAsync(async () =>
+    public async Task WaitHealthyAsync()
     {
-        using var response = await Http.GetAsync(new Uri("health", UriKind.Relative));
-        return response.IsSuccessStatusCode;
-    }, $"{Address} was healthy");
+        var last = "";
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                using var response = await Http.GetAsync(new Uri("health", UriKind.Relative));
+                last = await response.Content.ReadAsStringAsync();
+                return response.IsSuccessStatusCode;
+            }, $"{Address} was healthy");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException($"{ex.Message} Last /health: {last}", ex);
+        }
+    }
 
     /// <summary>Waits until this replica has at least <paramref name="count"/> open <c>/events</c> streams.</summary>
     public Task WaitForSubscribersAsync(long count) =>

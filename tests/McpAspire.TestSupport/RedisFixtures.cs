@@ -36,3 +36,13 @@ public static class Eventually
         }
     }
 }
+
+/// <summary>One real three-primary Redis Cluster shared by a test class.</summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    public RedisClusterProcess Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await RedisClusterProcess.StartAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}

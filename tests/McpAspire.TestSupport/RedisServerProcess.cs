@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 
 namespace McpAspire.TestSupport;
@@ -177,47 +176,40 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return psi;
     }
 
-    private async Task WaitForPingAsync(CancellationToken cancellationToken)
+    private Task WaitForPingAsync(CancellationToken cancellationToken) =>
+        WaitForPingAsync(Port, Password, () => _process is null || _process.HasExited, () => $"{Kind} (exit code {(_process is { HasExited: true } p ? p.ExitCode : null)}):\n{Output}", cancellationToken);
+
+    /// <summary>Waits until a server on <paramref name="port"/> answers AUTH + PING (through StackExchange.Redis).</summary>
+    internal static async Task WaitForPingAsync(int port, string password, Func<bool> exited, Func<string> describe, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var auth = Encoding.ASCII.GetBytes($"*2\r\n$4\r\nAUTH\r\n${Encoding.UTF8.GetByteCount(Password)}\r\n{Password}\r\n*1\r\n$4\r\nPING\r\n");
+        var options = new StackExchange.Redis.ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", port } },
+            Password = password,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 2000,
+            ConnectRetry = 1,
+        };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_process is null || _process.HasExited)
+            if (exited())
             {
-                throw new InvalidOperationException($"{Kind} exited during start-up (code {_process?.ExitCode}):\n{Output}");
+                throw new InvalidOperationException($"The server on port {port} exited during start-up: {describe()}");
             }
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port, cancellationToken).ConfigureAwait(false);
-                var stream = client.GetStream();
-                await stream.WriteAsync(auth, cancellationToken).ConfigureAwait(false);
-                var buffer = new byte[256];
-                var text = new StringBuilder();
-                using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                readTimeout.CancelAfter(TimeSpan.FromSeconds(2));
-                while (!text.ToString().Contains("+PONG", StringComparison.Ordinal))
-                {
-                    var n = await stream.ReadAsync(buffer, readTimeout.Token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    text.Append(Encoding.ASCII.GetString(buffer, 0, n));
-                }
-                if (text.ToString().Contains("+PONG", StringComparison.Ordinal))
-                {
-                    return;
-                }
+                await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+                await redis.GetServer("127.0.0.1", port).PingAsync().ConfigureAwait(false);
+                return;
             }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (StackExchange.Redis.RedisException)
             {
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{Kind} on port {Port} did not answer PING within 30 s:\n{Output}");
+                throw new TimeoutException($"The server on port {port} did not answer PING within 30 s: {describe()}");
             }
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }

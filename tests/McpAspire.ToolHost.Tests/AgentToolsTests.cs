@@ -12,16 +12,16 @@ namespace McpAspire.ToolHost.Tests;
 /// <summary>Agent coordination through the C# SDK client against the tool host on real Kestrel and a real Redis-compatible server.</summary>
 public abstract class AgentToolsTests
 {
-    private readonly RedisServerProcess _redis;
+    private readonly string _connectionString;
 
-    private protected AgentToolsTests(RedisServerProcess redis) => _redis = redis;
+    private protected AgentToolsTests(string connectionString) => _connectionString = connectionString;
 
     /// <summary>Settings for a tool host on this test's Redis with its own key prefix (tests share one server).</summary>
     private protected Dictionary<string, string?> Settings(string prefix, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = _redis.ConnectionString,
+            ["ConnectionStrings:redis"] = _connectionString,
             ["ToolHost:Agents:KeyPrefix"] = prefix,
         };
         foreach (var (key, value) in extra)
@@ -482,7 +482,7 @@ public abstract class AgentToolsTests
 public sealed class AgentToolsOnRedisTests : AgentToolsTests, IClassFixture<RedisFixture>
 {
     public AgentToolsOnRedisTests(RedisFixture fixture)
-        : base(fixture.Server)
+        : base(fixture.Server.ConnectionString)
     {
     }
 }
@@ -491,7 +491,16 @@ public sealed class AgentToolsOnRedisTests : AgentToolsTests, IClassFixture<Redi
 public sealed class AgentToolsOnGarnetTests : AgentToolsTests, IClassFixture<GarnetFixture>
 {
     public AgentToolsOnGarnetTests(GarnetFixture fixture)
-        : base(fixture.Server)
+        : base(fixture.Server.ConnectionString)
+    {
+    }
+}
+
+/// <summary>The agent tests against a three-primary Redis Cluster (the keyspace under one hash tag, events over pub/sub).</summary>
+public sealed class AgentToolsOnRedisClusterTests : AgentToolsTests, IClassFixture<RedisClusterFixture>
+{
+    public AgentToolsOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
     {
     }
 }

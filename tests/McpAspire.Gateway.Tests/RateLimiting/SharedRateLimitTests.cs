@@ -9,10 +9,13 @@ namespace McpAspire.Gateway.Tests.RateLimiting;
 /// </summary>
 public sealed class SharedRateLimitTests
 {
-    private static Dictionary<string, string?> Settings(RedisServerProcess redis, Uri toolHost, params (string Key, string Value)[] limits)
+    private static Dictionary<string, string?> Settings(RedisServerProcess redis, Uri toolHost, params (string Key, string Value)[] limits) =>
+        Settings(redis.ConnectionString, toolHost, limits);
+
+    private static Dictionary<string, string?> Settings(string redisConnectionString, Uri toolHost, params (string Key, string Value)[] limits)
     {
         var settings = Downstreams.Http("toolhost", toolHost);
-        settings["ConnectionStrings:redis"] = redis.ConnectionString;
+        settings["ConnectionStrings:redis"] = redisConnectionString;
         foreach (var (key, value) in limits)
         {
             settings[$"Gateway:RateLimits:{key}"] = value;
@@ -129,6 +132,37 @@ public sealed class SharedRateLimitTests
         Assert.InRange(tokens, 100 - 6, 100 - 6 + 0.5); // 5 tool calls + 1 list taken; refill is 1 per 6 min
         Assert.Equal(3, meter.RejectedTool);
         Assert.Equal(0, meter.RejectedPrincipal);
+    }
+
+    [Fact]
+    public async Task Principal_and_tool_buckets_are_shared_by_replicas_on_a_redis_cluster()
+    {
+        await using var cluster = await RedisClusterProcess.StartAsync();
+        await using var toolHost = await ToolHostAsync();
+        var settings = Settings(cluster.ConnectionString, toolHost.McpUri,
+            ("Principal:Limit", "3"), ("Principal:Window", "01:00:00"), ("Tool:Limit", "2"), ("Tool:Window", "01:00:00"));
+        await using var a = await LimitedGateway.StartAsync(settings);
+        await using var b = await LimitedGateway.StartAsync(settings);
+        await a.WaitReadyAsync();
+        await b.WaitReadyAsync();
+        using var meter = new RateLimitMeter(a, b);
+        using var balancer = new AlternatingHandler(a.BaseAddress, b.BaseAddress);
+        using var http = new HttpClient(balancer);
+        Task<RawResponse> Call(string tool, long id) => LimitedCalls.SendAsync(http, LimitedCalls.Stateless(a.McpUri, "alice", tool, id));
+
+        // Both buckets are checked and taken in one script: the keys share alice's hash tag, so one slot of the cluster.
+        LimitedCalls.AssertServed(await Call("echo", 1));
+        LimitedCalls.AssertServed(await Call("echo", 2));
+        LimitedCalls.AssertLimited(await Call("echo", 3), "tool", 2, 3);
+        LimitedCalls.AssertServed(await Call("test_simple_text", 4));
+        LimitedCalls.AssertLimited(await Call("test_simple_text", 5), "principal", 3, 5);
+        Assert.Equal(1, meter.RejectedTool);
+        Assert.Equal(1, meter.RejectedPrincipal);
+        Assert.Equal(0, meter.StoreFailures);
+
+        await using var client = await ConnectionMultiplexer.ConnectAsync(cluster.ConnectionString);
+        var bucket = (string?)await client.GetDatabase().StringGetAsync("gateway:ratelimit:{u:key:alice}:p");
+        Assert.InRange(double.Parse(bucket!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture), 0, 0.5);
     }
 
     [Fact]

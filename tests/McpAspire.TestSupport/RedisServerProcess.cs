@@ -57,6 +57,14 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Starts a redis-server on a given (free) port with a given password.</summary>
+    public static async Task<RedisServerProcess> StartOnPortAsync(int port, string password, CancellationToken cancellationToken = default)
+    {
+        var server = new RedisServerProcess(RedisServerKind.Redis, port, password, null);
+        await server.StartAgainAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
     /// <summary>Path of the redis-server binary, or a clear failure.</summary>
     public static string RedisServerPath() =>
         FindOnPath("redis-server") ?? throw new InvalidOperationException("redis-server is not installed: run ./test.sh (it installs it with apt) or apt-get install redis-server.");

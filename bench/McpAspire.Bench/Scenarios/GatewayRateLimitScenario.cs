@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using McpAspire.Gateway;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.TestSupport;
 using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;

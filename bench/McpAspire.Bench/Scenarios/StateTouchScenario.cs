@@ -1,5 +1,5 @@
 using System.Globalization;
-using McpAspire.Redis;
+using StackExchange.Redis;
 using McpAspire.StateService;
 using McpAspire.StateService.Client;
 using McpAspire.TestSupport;
@@ -15,14 +15,14 @@ namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
 /// <c>state-touch</c>: session touch through the HTTP API, through the typed client, and as the same Lua script sent
-/// straight to Redis through our client (the baseline), 50 concurrent callers each, in one run; then Redis round
+/// straight to Redis through StackExchange.Redis (the baseline), 64 concurrent callers each, in one run; then Redis round
 /// trips per touch (INFO commandstats) and Redis memory per idle session holding 3 MCP client records (INFO memory
 /// over 10,000 sessions).
 /// </summary>
 public sealed class StateTouchScenario : IScenario
 {
     private const string Name_ = "state-touch";
-    private const int Callers = 50;
+    private const int Callers = 64;
 
     public string Name => Name_;
 
@@ -41,11 +41,13 @@ public sealed class StateTouchScenario : IScenario
         long errors = 0;
         try
         {
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var http = new HttpClient(handler) { BaseAddress = address };
             var client = new StateServiceClient(http);
-            await using var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var muxOptions = ConfigurationOptions.Parse(redis.ConnectionString);
+            Microsoft.Extensions.Hosting.RedisClientDefaults.Apply(muxOptions, Microsoft.Extensions.Hosting.RedisClientDefaults.DefaultCommandTimeout);
+            await using var mux = await ConnectionMultiplexer.ConnectAsync(muxOptions);
             var db = mux.GetDatabase();
 
             var sessions = new string[Callers];

@@ -224,8 +224,15 @@ public sealed class StateServiceClient
         return request;
     }
 
+    // "Not found" is an answer these calls expect: the service defaults then keep the HttpClient span out of the errors.
+    private static readonly HttpRequestOptionsKey<bool> s_expectedNotFound = new("McpAspire.ExpectedNotFound");
+
     private async Task<TResponse?> ReadAsync<TResponse>(HttpRequestMessage request, JsonTypeInfo<TResponse> type, bool allowNotFound, CancellationToken ct)
     {
+        if (allowNotFound)
+        {
+            request.Options.Set(s_expectedNotFound, true);
+        }
         using var response = await SendCoreAsync(request, ct).ConfigureAwait(false);
         if (allowNotFound && response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -237,6 +244,7 @@ public sealed class StateServiceClient
 
     private async Task<bool> FoundAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        request.Options.Set(s_expectedNotFound, true);
         using var response = await SendCoreAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -61,7 +61,7 @@ public static class OpenTelemetryExtensions
                 .SetSampler(new QuietBackgroundSampler())
                 .AddSource([builder.Environment.ApplicationName, .. DefaultActivitySources])
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
-                .AddHttpClientInstrumentation()
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpResponseMessage = ExpectedOutcomes.Enrich)
                 .AddProcessor(new RedactingActivityProcessor(knownSecrets)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -52,7 +52,11 @@ public sealed class QuietTelemetryTests
                 }
                 return Results.Ok();
             }));
-        await using var peer = await KestrelApp.StartAsync(null, app => app.MapGet("/{what}", (string what) => what));
+        await using var peer = await KestrelApp.StartAsync(null, app =>
+        {
+            app.MapGet("/{what}", (string what) => what);
+            app.MapGet("/missing/{what}", () => Results.NotFound());
+        });
 
         var logs = new CapturingLoggerProvider();
         var service = await KestrelApp.StartAsync(
@@ -63,8 +67,21 @@ public sealed class QuietTelemetryTests
                 b.Services.AddSingleton<PollingLoop>();
                 b.Services.AddHostedService(sp => sp.GetRequiredService<PollingLoop>());
             },
-            app => app.MapGet("/work", async (IHttpClientFactory factory) =>
-                await factory.CreateClient("peer").GetStringAsync(new Uri("http://peer/for-a-request"))),
+            app =>
+            {
+                app.MapGet("/work", async (IHttpClientFactory factory) =>
+                    await factory.CreateClient("peer").GetStringAsync(new Uri("http://peer/for-a-request")));
+                // Two lookups answered 404: one the caller expects (marked), one it does not.
+                app.MapGet("/lookups", async (IHttpClientFactory factory) =>
+                {
+                    var peerClient = factory.CreateClient("peer");
+                    using var expected = new HttpRequestMessage(HttpMethod.Get, new Uri("http://peer/missing/expected-404"));
+                    expected.Options.Set(new HttpRequestOptionsKey<bool>(McpAspire.ServiceDefaults.Telemetry.ExpectedOutcomes.NotFoundOptionName), true);
+                    using var a = await peerClient.SendAsync(expected);
+                    using var b = await peerClient.GetAsync(new Uri("http://peer/missing/unexpected-404"));
+                    return $"{(int)a.StatusCode} {(int)b.StatusCode}";
+                });
+            },
             new Dictionary<string, string?>
             {
                 ["services:peer:http:0"] = peer.Address.ToString(),
@@ -77,6 +94,10 @@ public sealed class QuietTelemetryTests
         {
             Assert.Equal("for-a-request", await client.GetStringAsync(new Uri("/work", UriKind.Relative)));
         }
+        using (var client = ExternalClient.Create(service.Address))
+        {
+            Assert.Equal("404 404", await client.GetStringAsync(new Uri("/lookups", UriKind.Relative)));
+        }
         await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref loop.Answers) >= 5), "the background loop polled its peer");
         await service.DisposeAsync(); // flushes
 
@@ -87,6 +108,11 @@ public sealed class QuietTelemetryTests
         Assert.Contains(spans, s => Mentions(s, "/for-a-request"));
         // The loop's calls (and the peer's server spans for them) are nowhere.
         Assert.DoesNotContain(spans, s => Mentions(s, "/background-poll"));
+        // An expected 404 is not an error on its client span; an unexpected one is.
+        var expectedSpan = Assert.Single(spans, s => s.Attributes.GetValueOrDefault("url.full")?.EndsWith("/missing/expected-404", StringComparison.Ordinal) == true);
+        Assert.False(expectedSpan.Attributes.ContainsKey("error.type"));
+        var unexpectedSpan = Assert.Single(spans, s => s.Attributes.GetValueOrDefault("url.full")?.EndsWith("/missing/unexpected-404", StringComparison.Ordinal) == true);
+        Assert.Equal("404", unexpectedSpan.Attributes["error.type"]);
         Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Information System.Net.Http.HttpClient", StringComparison.Ordinal));
     }
 }

@@ -61,6 +61,14 @@ public sealed class StateTouchScenario : IScenario
             }
             var touchRequests = sessions.Select(sid => $"sessions/{sid}/touch").ToArray();
 
+            // Warm-up (JIT, tiering, connection pools) for both sides, not reported.
+            await LoadLoop.RunAsync(Callers, TimeSpan.FromSeconds(3), async (i, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, touchRequests[i]);
+                request.Headers.TryAddWithoutValidation(StateServiceClient.PrincipalHeader, "bench");
+                using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+            }, cancellationToken);
+
             // Raw HTTP: the API alone, no typed-client overhead.
             var overHttp = await LoadLoop.RunAsync(Callers, duration, async (i, ct) =>
             {

@@ -26,7 +26,11 @@ public static class RedisClientDefaults
             // Fail at start-up with the key to set, not on the first request.
             throw new InvalidOperationException($"Redis connection string 'ConnectionStrings:{connectionName}' is not configured (expected host:port,password=…).");
         }
-        builder.AddRedisClient(connectionName, configureOptions: options => Apply(options, commandTimeout ?? DefaultCommandTimeout));
+        // Like the rest of the telemetry: Redis spans only when they can leave the process (ConfigureOpenTelemetry).
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.AddRedisClient(connectionName,
+            configureSettings: settings => settings.DisableTracing |= !exporting,
+            configureOptions: options => Apply(options, commandTimeout ?? DefaultCommandTimeout));
         return builder;
     }
 

@@ -28,13 +28,25 @@ public static class OpenTelemetryExtensions
     ];
 
     /// <summary>
-    /// Adds tracing, metrics and logging; OTLP export (endpoint, protocol — gRPC or http/protobuf —, headers, service
-    /// name, resource attributes and batch delays from the standard <c>OTEL_*</c> settings) when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, adds tracing, metrics and logging with OTLP export (endpoint, protocol — gRPC or http/protobuf —, headers, service
+    /// name, resource attributes and batch delays from the standard <c>OTEL_*</c> settings).
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // HttpClient's per-request "Start processing / Received response" lines are Information: noise in the
+        // dashboard's structured logs. Configuration (Logging:LogLevel:System.Net.Http.HttpClient) still wins.
+        if (builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] is null)
+        {
+            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        }
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            // Nothing would leave the process: no providers, so requests pay for no activities or measurements nobody
+            // reads (Aspire always sets the endpoint; a bare `dotnet run` or a benchmark does not).
+            return builder;
+        }
+
         // Secrets are masked before anything leaves the process (the logger factory masks log calls already; the log
         // processor also covers records created outside it).
         var knownSecrets = KnownSecrets.FromConfiguration(builder.Configuration);
@@ -44,12 +56,6 @@ public static class OpenTelemetryExtensions
             logging.IncludeScopes = true;
             logging.AddProcessor(new RedactingLogProcessor(knownSecrets));
         });
-        // HttpClient's per-request "Start processing / Received response" lines are Information: noise in the
-        // dashboard's structured logs. Configuration (Logging:LogLevel:System.Net.Http.HttpClient) still wins.
-        if (builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] is null)
-        {
-            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        }
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
@@ -62,13 +68,9 @@ public static class OpenTelemetryExtensions
                 .AddSource([builder.Environment.ApplicationName, .. DefaultActivitySources])
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation(o => o.EnrichWithHttpResponseMessage = ExpectedOutcomes.Enrich)
-                .AddProcessor(new RedactingActivityProcessor(knownSecrets)));
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
+                .AddProcessor(new RedactingActivityProcessor(knownSecrets)))
             // Reads OTEL_EXPORTER_OTLP_ENDPOINT/_PROTOCOL/_HEADERS from configuration: Aspire injects a gRPC endpoint.
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -44,12 +44,14 @@ public sealed class OtlpIngestionTests
             {
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.Address.ToString(),
                 ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={otlpKey}",
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf", // this dashboard receives OTLP/HTTP only
                 ["OTEL_SERVICE_NAME"] = "catalog",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
                 ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
             });
-        using (var serviceClient = new HttpClient { BaseAddress = service.Address })
+        // A caller from outside (no traceparent): the service's sampler drops parentless client spans of its process.
+        using (var serviceClient = McpAspire.TestSupport.ExternalClient.Create(service.Address))
         {
             Assert.Equal("item 42", await serviceClient.GetStringAsync(new Uri("/items/42", UriKind.Relative)));
         }

@@ -31,6 +31,7 @@ var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
 
 var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
+    .WithReplicaCountInManifest()
     .WithRestartOnCrash()
     // The stable front port (DCP's proxy spreads connections over the replicas): assistants keep one URL across runs.
     .WithEndpoint("http", e => e.Port = builder.Configuration.GetValue("Gateway:Port", 7080))

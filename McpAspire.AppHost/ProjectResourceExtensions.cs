@@ -36,4 +36,24 @@ public static class ProjectResourceExtensions
             context.EnvironmentVariables["Security__AllowedHosts"] = external ? "*" : builder.Resource.Name;
         });
     }
+
+    /// <summary>
+    /// Writes the project as Aspire does (<c>project.v0</c>: path, args, env, bindings) plus <c>replicas</c>, the count
+    /// from <c>WithReplicas</c>, which Aspire's manifest leaves out, so a deployment tool reading the manifest can scale
+    /// the gateway as the AppHost does. Call after <c>WithReplicas</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReplicaCountInManifest(this IResourceBuilder<ProjectResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithManifestPublishingCallback(async context =>
+        {
+            var resource = builder.Resource;
+            context.Writer.WriteString("type", "project.v0");
+            context.Writer.WriteString("path", context.GetManifestRelativePath(resource.GetProjectMetadata().ProjectPath));
+            await context.WriteCommandLineArgumentsAsync(resource).ConfigureAwait(false);
+            await context.WriteEnvironmentVariablesAsync(resource).ConfigureAwait(false);
+            context.WriteBindings(resource);
+            context.Writer.WriteNumber("replicas", resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1);
+        });
+    }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting;
 
 /// <summary>
-/// Restarts a replica that dies on its own (non-zero exit code: a crash, an OOM kill, SIGKILL), which Aspire 13.6 does
+/// Restarts a replica that dies on its own (state Exited or Finished with a non-zero exit code: a crash, an OOM kill, SIGKILL), which Aspire 13.6 does
 /// not do for projects. A replica stopped from the dashboard or by the AppHost's shutdown exits with 0 and stays down.
 /// Restarts back off (0.5 s doubling, at most 15 s; the count resets after 30 s of running) through Aspire's own
 /// <c>resource-start</c> command, so the dashboard shows them like a manual start.
@@ -37,6 +37,7 @@ public static class RestartOnCrashExtensions
         var notifications = services.GetRequiredService<ResourceNotificationService>();
         var commands = services.GetRequiredService<ResourceCommandService>();
         var logger = services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
+        var appLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("McpAspire.AppHost.RestartOnCrash");
         var handled = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
         var attempts = new Dictionary<string, int>(StringComparer.Ordinal);
         try
@@ -44,8 +45,12 @@ public static class RestartOnCrashExtensions
             await foreach (var update in notifications.WatchAsync(stopping).ConfigureAwait(false))
             {
                 var snapshot = update.Snapshot;
-                if (!ReferenceEquals(update.Resource, resource) || snapshot.State?.Text != KnownResourceStates.Exited
-                    || snapshot.ExitCode is null or 0 || stopping.IsCancellationRequested
+                if (!ReferenceEquals(update.Resource, resource) || stopping.IsCancellationRequested)
+                {
+                    continue;
+                }
+                if (snapshot.State?.Text is not { } state || !KnownResourceStates.TerminalStates.Contains(state)
+                    || snapshot.ExitCode is null or 0
                     || (handled.TryGetValue(update.ResourceId, out var seen) && seen == snapshot.StopTimeStamp))
                 {
                     continue;
@@ -55,7 +60,10 @@ public static class RestartOnCrashExtensions
                 var attempt = ranFor >= s_stableRun ? 1 : attempts.GetValueOrDefault(update.ResourceId) + 1;
                 attempts[update.ResourceId] = attempt;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(s_maxDelay.TotalMilliseconds, 500 * Math.Pow(2, attempt - 1)));
+                // On the replica's console log (the dashboard) and on the AppHost's console.
                 logger.LogWarning("Replica {Replica} exited with code {ExitCode}; restarting in {Delay} (attempt {Attempt}).",
+                    update.ResourceId, snapshot.ExitCode, delay, attempt);
+                appLogger.LogWarning("Replica {Replica} exited with code {ExitCode}; restarting in {Delay} (attempt {Attempt}).",
                     update.ResourceId, snapshot.ExitCode, delay, attempt);
                 _ = RestartAsync(commands, update.ResourceId, delay, logger, stopping);
             }

@@ -36,21 +36,16 @@ public sealed class AppFixture : IAsyncLifetime
     public Uri DashboardUrl { get; private set; } = null!;
 
     /// <summary>The dashboard's browser token (<c>/login?t=…</c>).</summary>
-    public string DashboardToken { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public string DashboardToken { get; private set; } = null!;
 
-    /// <summary>Extra AppHost arguments a derived collection may need (none here).</summary>
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(s_start);
-        var dashboardPort = FreePort.Next();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.McpAspire_AppHost>(
         [
             $"--Gateway:Port={FreePort.Next()}",
-            $"--ASPNETCORE_URLS=http://localhost:{dashboardPort}",
-            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreePort.Next()}",
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{FreePort.Next()}",
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-            $"--AppHost:BrowserToken={DashboardToken}",
         ], (options, _) =>
         {
             options.DisableDashboard = false;
@@ -63,8 +58,14 @@ public sealed class AppFixture : IAsyncLifetime
             await App.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
         }
         GatewayUrl = App.GetEndpoint("gateway", "http");
+
         Gateway = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
-        DashboardUrl = new Uri($"http://localhost:{dashboardPort}");
+        // The testing builder randomises the dashboard's port too: ask its (hidden) resource.
+        DashboardUrl = App.GetEndpoint("aspire-dashboard", "http");
+        // The token the AppHost generated and handed to its dashboard (what `dotnet run` prints in the login URL).
+        var dashboard = (await ReplicasAsync("aspire-dashboard")).Values.Single();
+        var pid = Convert.ToInt32(dashboard.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        DashboardToken = ProcessTable.Environment(pid)["DASHBOARD__FRONTEND__BROWSERTOKEN"];
         // Healthy means /health answers; the gateway's catalog fills once its downstream connection to the tool host is up.
         await Eventually.HoldsAsync(async () => (await Gateway.GetStringAsync(new Uri("/stats", UriKind.Relative))).Contains("\"status\":\"connected\"", StringComparison.Ordinal),
             "the gateway connected to the tool host", 60);

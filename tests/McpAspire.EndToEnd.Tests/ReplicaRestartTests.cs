@@ -56,7 +56,10 @@ public sealed class ReplicaRestartTests
             Assert.False(restarted.IsCancellationRequested, $"the killed replica was not restarted (launcher {launcher}): " + string.Join(" | ", seen));
         }
         var after = await waiting;
-        Assert.NotEqual(server, GatewayServerPid(after));
+        // Healthy can be reported from the health check's last result a moment before the new process is listed: look again.
+        var restartedServer = 0;
+        await Eventually.HoldsAsync(() => Task.FromResult(TryGatewayServerPid(after, out restartedServer)), "the restarted replica's gateway process is up", 60);
+        Assert.NotEqual(server, restartedServer);
         Assert.Equal(2, (await _fixture.ReplicasAsync("gateway")).Count);
         for (var i = 0; i < 10; i++)
         {
@@ -103,10 +106,14 @@ public sealed class ReplicaRestartTests
     private static int LauncherPid(CustomResourceSnapshot snapshot) =>
         Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
 
-    private static int GatewayServerPid(CustomResourceSnapshot snapshot)
+    private static int GatewayServerPid(CustomResourceSnapshot snapshot) =>
+        TryGatewayServerPid(snapshot, out var pid) ? pid : throw new InvalidOperationException($"No gateway process under launcher {LauncherPid(snapshot)}.");
+
+    private static bool TryGatewayServerPid(CustomResourceSnapshot snapshot, out int pid)
     {
         var launcher = LauncherPid(snapshot);
-        return ProcessTable.Descendants(launcher).Prepend(launcher)
-            .Single(pid => ProcessTable.CommandLine(pid).EndsWith("/McpAspire.Gateway", StringComparison.Ordinal));
+        pid = ProcessTable.Descendants(launcher).Prepend(launcher)
+            .FirstOrDefault(p => ProcessTable.CommandLine(p).EndsWith("/McpAspire.Gateway", StringComparison.Ordinal));
+        return pid != 0;
     }
 }

@@ -9,7 +9,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // existing server with --ConnectionStrings:redis=host:port,password=…. Always a password, PING-gated.
 var redis = builder.AddRedisServer("redis",
     builder.Configuration.GetValue("AppHost:Redis:Server", RedisServerKind.Auto),
-    persistent: builder.Configuration.GetValue("AppHost:Redis:Persistent", false));
+    persistent: builder.Configuration.GetValue("AppHost:Redis:Persistent", false),
+    dataDirectory: builder.Configuration["AppHost:Redis:DataDirectory"]);
 // The key the state service and tool host demand of their callers (generated per run, a secret parameter when published).
 var serviceKey = builder.AddServiceKey();
 

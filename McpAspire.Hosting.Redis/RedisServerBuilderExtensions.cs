@@ -22,9 +22,10 @@ public static class RedisServerBuilderExtensions
     /// <param name="name">Resource name; also the connection-string name (<c>ConnectionStrings__{name}</c>).</param>
     /// <param name="kind">Which server in run mode; <see cref="RedisServerKind.Auto"/> picks what works here.</param>
     /// <param name="persistent">Keep data across runs: an append-only file under <c>~/.mcpaspire/redis/</c> (a volume for the container).</param>
+    /// <param name="dataDirectory">With <paramref name="persistent"/>, where the executable server keeps its data instead.</param>
     /// <exception cref="InvalidOperationException">Run mode and no way to run Redis here (the message says what to install).</exception>
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name,
-        RedisServerKind kind = RedisServerKind.Auto, bool persistent = false)
+        RedisServerKind kind = RedisServerKind.Auto, bool persistent = false, string? dataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -50,8 +51,8 @@ public static class RedisServerBuilderExtensions
             return container;
         }
 
-        var dataDirectory = persistent
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpaspire", "redis", $"{name}-{DirectoryTag(builder.AppHostDirectory)}")
+        dataDirectory = persistent
+            ? dataDirectory is { Length: > 0 } ? Path.GetFullPath(dataDirectory) : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpaspire", "redis", $"{name}-{DirectoryTag(builder.AppHostDirectory)}")
             : Directory.CreateTempSubdirectory($"mcpaspire-{name}-data-").FullName;
         var launch = RedisServerLocator.Plan(kind, builder.AppHostDirectory, dataDirectory, persistent);
         var resource = new RedisServerResource(name, launch, password.Resource);

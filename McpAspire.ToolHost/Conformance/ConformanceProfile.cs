@@ -21,6 +21,7 @@ public static class ConformanceProfile
         ArgumentNullException.ThrowIfNull(builder);
         // Per-session resource subscriptions (2025 sessions only; 2026 uses subscriptions/listen).
         var subscriptions = new ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>(StringComparer.Ordinal);
+        builder.Services.AddHttpContextAccessor();
         return builder
             .WithTools<ConformanceTools>()
             .WithTools([ConformanceTools.CreateJsonSchema202012Tool()])
@@ -33,7 +34,21 @@ public static class ConformanceProfile
                 {
                     // SEP-1699: close the POST stream before the result; the client resumes with Last-Event-ID.
                     var retry = request.Services?.GetService<IOptions<McpEndpointOptions>>()?.Value.SseRetryInterval ?? TimeSpan.FromMilliseconds(500);
+                    // The SDK ends the POST response asynchronously after EnablePollingAsync; a result sent before that
+                    // would still go out on the POST stream. Answer once the stream is closed (the result then goes
+                    // to the event store only, and the client gets it by resuming with Last-Event-ID).
+                    var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var http = request.Services?.GetService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()?.HttpContext;
+                    http?.Response.OnCompleted(() =>
+                    {
+                        closed.TrySetResult();
+                        return Task.CompletedTask;
+                    });
                     await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
+                    if (http is not null)
+                    {
+                        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 return result;
             }))

@@ -72,10 +72,7 @@ public static class AgentCoordination
                     context.Services!.GetRequiredService<ResourceNotifier>().Unsubscribe(context.Server, uri);
                 }
                 return ValueTask.FromResult(new ModelContextProtocol.Protocol.EmptyResult());
-            })
-            // 2026-07-28: the listen stream carries resources/updated for the URIs the client asked for.
-            .WithSubscriptionsListenHandler((context, cancellationToken) =>
-                context.Services!.GetRequiredService<ResourceNotifier>().ListenAsync(context, cancellationToken));
+            });
         return true;
     }
 }

@@ -1,7 +1,6 @@
 #pragma warning disable MCP9005 // logging, sampling and elicitation are deprecated in 2026-07-28, but the 2025 scenarios exercise exactly them
 using System.Collections.Concurrent;
 using System.Text.Json;
-using McpAspire.Mcp.Hosting;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -22,6 +21,7 @@ public static class ConformanceProfile
         // Per-session resource subscriptions (2025 sessions only; 2026 uses subscriptions/listen).
         var subscriptions = new ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>(StringComparer.Ordinal);
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, PollingGateStartup>();
         return builder
             .WithTools<ConformanceTools>()
             .WithTools([ConformanceTools.CreateJsonSchema202012Tool()])
@@ -33,24 +33,20 @@ public static class ConformanceProfile
                 if (request.Params?.Name == "test_reconnection" && request.Server.SessionId is not null)
                 {
                     // SEP-1699: close the POST stream before the result; the client resumes with Last-Event-ID.
-                    var retry = request.Services?.GetService<IOptions<McpEndpointOptions>>()?.Value.SseRetryInterval ?? TimeSpan.FromMilliseconds(500);
-                    // The SDK ends the POST response asynchronously after EnablePollingAsync; a result sent before that
-                    // would still go out on the POST stream. Answer once the stream is closed (the result then goes
-                    // to the event store only, and the client gets it by resuming with Last-Event-ID).
-                    var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     var http = request.Services?.GetService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()?.HttpContext;
-                    http?.Response.OnCompleted(() =>
+                    var gate = http is null ? null : PollingGate.Open(http, request.Server.SessionId, request.JsonRpcRequest.Id);
+                    await request.EnablePollingAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    if (gate is not null)
                     {
-                        closed.TrySetResult();
-                        return Task.CompletedTask;
-                    });
-                    await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
-                    if (http is not null)
-                    {
-                        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        await gate.WaitDetachedAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
                 return result;
+            }))
+            .WithMessageFilters(filters => filters.AddOutgoingFilter(next => async (context, cancellationToken) =>
+            {
+                await next(context, cancellationToken).ConfigureAwait(false);
+                PollingGate.Sent(context.Server.SessionId, context.JsonRpcMessage);
             }))
             .WithCompleteHandler((_, _) => ValueTask.FromResult(new CompleteResult { Completion = new Completion { Values = [], Total = 0, HasMore = false } }))
             .WithSetLoggingLevelHandler(async (context, cancellationToken) =>

@@ -79,7 +79,8 @@ public static class ToolHostApp
 #pragma warning restore MCPEXP002
             })
             // Last-Event-ID resumability (SEP-1699 polling included): events go to the distributed cache.
-            .WithDistributedCacheEventStreamStore();
+            .WithDistributedCacheEventStreamStore()
+            .WithToolCallSpans();
 #pragma warning restore MCP9006
     }
 

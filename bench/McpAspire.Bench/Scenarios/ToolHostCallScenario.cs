@@ -90,7 +90,6 @@ public sealed class ToolHostCallScenario : IScenario
             // The bar: the tool host at least 0.9x the bare SDK server in each era (ratio = tool host / bare SDK).
             BenchResult.Report(Scenario, "stateless_2026_vs_bare_sdk", stateless.PerSecond, "calls/s", bareStateless.PerSecond);
             BenchResult.Report(Scenario, "session_2025_vs_bare_sdk", session.PerSecond, "calls/s", bareSession.PerSecond);
-            BenchResult.Report(Scenario, "peak_rss", Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0), "MiB");
             BenchResult.Report(Scenario, "clients", clients, "count");
             BenchResult.Report(Scenario, "seconds_per_mode", seconds, "s");
         }

@@ -1,26 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using McpAspire.Hosting.Redis;
+
 // The McpAspire topology. Redis holds all state; the state service owns the mcp:* keyspace; the tool host is the MCP
 // server core; the gateway (two stateless replicas behind one stable front port) is what IDE assistants connect to.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var redis = builder.AddRedis("redis");
+// redis-server or Garnet as an executable here (no container runtime); Aspire's Redis container in the manifest; an
+// existing server with --ConnectionStrings:redis=host:port,password=…. Always a password, PING-gated.
+var redis = builder.AddRedisServer("redis",
+    builder.Configuration.GetValue("AppHost:Redis:Server", RedisServerKind.Auto),
+    persistent: builder.Configuration.GetValue("AppHost:Redis:Persistent", false),
+    dataDirectory: builder.Configuration["AppHost:Redis:DataDirectory"]);
 // The key the state service and tool host demand of their callers (generated per run, a secret parameter when published).
 var serviceKey = builder.AddServiceKey();
 
 var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
+    .WithRandomPortInRunMode(builder)
+    .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
+    .WithAllowedHostsInManifest(builder)
     .WithReference(redis)
     .WaitFor(redis);
 
 var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
+    .WithRandomPortInRunMode(builder)
+    .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
+    .WithAllowedHostsInManifest(builder)
     .WithReference(redis)
     .WaitFor(redis);
 
 var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
-    .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 7080))
+    .WithReplicaCountInManifest()
+    .WithRestartOnCrash()
+    // The stable front port (DCP's proxy spreads connections over the replicas): assistants keep one URL across runs.
+    .WithEndpoint("http", e => e.Port = builder.Configuration.GetValue("Gateway:Port", 7080))
     .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
+    .WithAllowedHostsInManifest(builder)
     .WithReference(redis)
     .WithReference(stateService)
     .WithReference(toolHost)
@@ -49,5 +68,5 @@ if (builder.ExecutionContext.IsRunMode && gatewayAuth.Count == 0)
 
 builder.Build().Run();
 
-/// <summary>The AppHost entry point, public so the testing builder can start it (<c>CreateAsync&lt;Program&gt;()</c>).</summary>
+/// <summary>The AppHost entry point, public so Aspire.Hosting.Testing can start it (<c>CreateAsync&lt;Projects.McpAspire_AppHost&gt;()</c>).</summary>
 public partial class Program;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh machine that has only the .NET SDK: redis-server (apt), Chromium (apt),
-# Node 22 and the npm MCP peers (into tests/node), and the garnet-server local tool. Sourced by test.sh.
+# Node 22 and the npm MCP peers (into tests/node), and the local tools (garnet-server, the Aspire CLI). Sourced by test.sh.
 # Under CI=true a prerequisite that cannot be had is an error; elsewhere the script says what is missing and goes on.
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,7 +53,7 @@ ensure_node_peers() {
 }
 
 ensure_dotnet_tools() {
-  (cd "$repo_root" && dotnet tool restore >/dev/null) || prereq_missing "garnet-server local tool (dotnet tool restore)"
+  (cd "$repo_root" && dotnet tool restore >/dev/null) || prereq_missing "local tools garnet-server and aspire (dotnet tool restore)"
 }
 
 ensure_all_prereqs() {

@@ -5,7 +5,6 @@ using McpAspire.Bench.Scenarios;
 IScenario[] scenarios =
 [
     new McpAspire.Bench.Scenarios.AppHostStartScenario(),
-    new McpAspire.Bench.Scenarios.DashboardIngestScenario(),
     new McpAspire.Bench.Scenarios.GatewayAuthScenario(),
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
     new McpAspire.Bench.Scenarios.GatewayRateLimitScenario(),

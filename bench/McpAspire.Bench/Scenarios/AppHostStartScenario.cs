@@ -6,21 +6,20 @@ using System.Net.Sockets;
 namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
-/// <c>apphost-start</c>: the built McpAspire.AppHost (Release, dashboard included, random ports) started as a process,
-/// timed from process start until it prints that every resource is healthy, then SIGTERMed and timed until it and every
-/// process it had started are gone. Median of several runs (default 5; <c>--runs N</c>). Side by side, the baseline
-/// starts the same service dlls and redis-server directly, all at once and without orchestration, and times them to
-/// healthy and to exit after SIGTERM — the floor an orchestrator can approach on this machine.
+/// <c>apphost-start</c>: our AppHost (Release, Aspire with DCP and the dashboard: Redis, state service, tool host, two
+/// gateway replicas) against the platform's floor, a minimal Aspire AppHost with one project (bench/MinimalAppHost), in
+/// one run. Each is started as a user runs it (<c>dotnet App.dll</c> in its own process group, free ports) and timed
+/// until its stable port answers <c>/health</c> (ours: the gateway front port, which Aspire starts only after Redis,
+/// the state service and the tool host are healthy), then SIGTERMed as a group and timed until the AppHost, DCP and
+/// every process under them are gone. Median of several runs (default 3, <c>--runs N</c>) after one warm-up each.
 /// </summary>
 public sealed class AppHostStartScenario : IScenario
 {
-    private static readonly string[] s_services = ["McpAspire.StateService", "McpAspire.ToolHost", "McpAspire.Gateway", "McpAspire.Gateway", "McpAspire.Dashboard"];
-
     public string Name => "apphost-start";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var runs = 5;
+        var runs = 3;
         for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--runs" && (!int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out runs) || runs < 1))
@@ -30,186 +29,147 @@ public sealed class AppHostStartScenario : IScenario
             }
         }
         var root = RepoRoot();
-        var dll = Path.Combine(root, "McpAspire.AppHost", "bin", "Release", "net10.0", "McpAspire.AppHost.dll");
-        if (!File.Exists(dll))
+        var ours = Path.Combine(root, "McpAspire.AppHost", "bin", "Release", "net10.0", "McpAspire.AppHost.dll");
+        var floor = Path.Combine(root, "bench", "MinimalAppHost", "bin", "Release", "net10.0", "MinimalAppHost.dll");
+        foreach (var dll in new[] { ours, floor })
         {
-            Console.Error.WriteLine($"{dll} is missing (bench/run.sh builds it in Release).");
-            return 2;
+            if (!File.Exists(dll))
+            {
+                Console.Error.WriteLine($"{dll} is missing (bench/run.sh builds it in Release).");
+                return 2;
+            }
         }
 
-        var starts = new List<double>();
-        var reported = new List<double>();
-        var stops = new List<double>();
-        var rss = new List<double>();
         long errors = 0;
-        // One unmeasured warm-up run: the first start pays for disk caches.
+        var results = new Dictionary<string, (List<double> Start, List<double> Stop, List<double> Left)>
+        {
+            ["ours"] = ([], [], []),
+            ["floor"] = ([], [], []),
+        };
+        // Alternate ours and the floor so a change in machine load hits both; the first round warms disk caches.
         for (var run = -1; run < runs; run++)
         {
-            var result = await RunAppHostOnceAsync(dll, cancellationToken);
-            if (result is null)
+            foreach (var (name, dll, portArg) in new[] { ("ours", ours, "--Gateway:Port"), ("floor", floor, "--Port") })
             {
-                errors++;
-                continue;
-            }
-            if (run >= 0)
-            {
-                starts.Add(result.Value.StartSeconds);
-                reported.Add(result.Value.ReportedSeconds);
-                stops.Add(result.Value.StopSeconds);
-                rss.Add(result.Value.AppHostRssMiB);
+                var result = await RunOnceAsync(dll, portArg, cancellationToken);
+                if (result is null)
+                {
+                    errors++;
+                    continue;
+                }
+                if (run >= 0)
+                {
+                    results[name].Start.Add(result.Value.StartSeconds);
+                    results[name].Stop.Add(result.Value.StopSeconds);
+                    results[name].Left.Add(result.Value.Left);
+                }
             }
         }
 
-        var baseStarts = new List<double>();
-        var baseStops = new List<double>();
-        for (var run = 0; run < runs; run++)
+        var (oursStart, oursStop, oursLeft) = results["ours"];
+        var (floorStart, floorStop, floorLeft) = results["floor"];
+        if (oursStart.Count > 0 && floorStart.Count > 0)
         {
-            var result = await RunBaselineOnceAsync(root, cancellationToken);
-            if (result is null)
-            {
-                errors++;
-                continue;
-            }
-            baseStarts.Add(result.Value.StartSeconds);
-            baseStops.Add(result.Value.StopSeconds);
-        }
-
-        if (starts.Count > 0)
-        {
-            BenchResult.Report(Name, "start_to_all_healthy", Median(starts), "s", baseStarts.Count > 0 ? Median(baseStarts) : null);
-            BenchResult.Report(Name, "orchestrated_start_as_reported", Median(reported), "s");
-            BenchResult.Report(Name, "stop_after_sigterm", Median(stops), "s", baseStops.Count > 0 ? Median(baseStops) : null);
-            BenchResult.Report(Name, "apphost_peak_rss", Median(rss), "MiB");
-            BenchResult.Report(Name, "runs", starts.Count, "count");
+            BenchResult.Report(Name, "start_to_all_healthy", Median(oursStart), "s", Median(floorStart));
+            BenchResult.Report(Name, "stop_to_no_process_left", Median(oursStop), "s", Median(floorStop));
+            BenchResult.Report(Name, "stop_minus_floor", Median(oursStop) - Median(floorStop), "s");
+            BenchResult.Report(Name, "processes_left_after_stop", oursLeft.Sum() + floorLeft.Sum(), "count");
+            BenchResult.Report(Name, "runs", oursStart.Count, "count");
         }
         BenchResult.ReportFooter(Name, errors);
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<(double StartSeconds, double ReportedSeconds, double StopSeconds, double AppHostRssMiB)?> RunAppHostOnceAsync(string dll, CancellationToken ct)
+    private static async Task<(double StartSeconds, double StopSeconds, int Left)?> RunOnceAsync(string dll, string portArg, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("dotnet", [dll])
+        var port = FreePort();
+        var psi = new ProcessStartInfo("setsid", ["dotnet", dll, $"{portArg}={port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        psi.Environment["AppHost__RandomizePorts"] = "true";
-        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        psi.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
+        psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        psi.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        psi.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         var sw = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
-        var healthy = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            // "All 5 resources healthy in 1.0 s:"
-            if (e.Data is { } line && line.StartsWith("All ", StringComparison.Ordinal) && line.Contains("resources healthy in ", StringComparison.Ordinal))
-            {
-                var text = line[(line.IndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0];
-                healthy.TrySetResult(double.Parse(text, CultureInfo.InvariantCulture));
-            }
-        };
+        process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var done = await Task.WhenAny(healthy.Task, process.WaitForExitAsync(ct), Task.Delay(TimeSpan.FromSeconds(120), ct));
-        var startSeconds = sw.Elapsed.TotalSeconds;
-        if (done != healthy.Task)
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var healthy = false;
+        while (!healthy && sw.Elapsed < TimeSpan.FromSeconds(180) && !process.HasExited)
         {
-            Console.Error.WriteLine("apphost-start: the AppHost did not become healthy");
-            process.Kill(entireProcessTree: true);
-            return null;
-        }
-        var tree = ProcessTree.Descendants(process.Id);
-        var rss = ProcessTree.PeakRssMiB(process.Id);
-        sw.Restart();
-        ProcessTree.Signal(process.Id, 15);
-        await process.WaitForExitAsync(ct);
-        while (tree.Any(ProcessTree.IsAlive) && sw.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(10, ct);
-        }
-        return (startSeconds, await healthy.Task, sw.Elapsed.TotalSeconds, rss);
-    }
-
-    private static async Task<(double StartSeconds, double StopSeconds)?> RunBaselineOnceAsync(string root, CancellationToken ct)
-    {
-        var processes = new List<Process>();
-        var ports = new List<int>();
-        var sw = Stopwatch.StartNew();
-        try
-        {
-            var redisPort = FreePort();
-            var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            try
             {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
-            redis.BeginOutputReadLine();
-            processes.Add(redis);
-            foreach (var service in s_services)
-            {
-                var port = FreePort();
-                ports.Add(port);
-                var psi = new ProcessStartInfo("dotnet", [Path.Combine(root, service, "bin", "Release", "net10.0", service + ".dll")])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                    WorkingDirectory = Path.Combine(root, service),
-                };
-                psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-                psi.Environment["ConnectionStrings__redis"] = $"127.0.0.1:{redisPort}";
-                var p = Process.Start(psi)!;
-                p.OutputDataReceived += (_, _) => { };
-                p.ErrorDataReceived += (_, _) => { };
-                p.BeginOutputReadLine();
-                p.BeginErrorReadLine();
-                processes.Add(p);
+                using var response = await http.GetAsync(new Uri($"http://localhost:{port}/health"), ct);
+                healthy = response.IsSuccessStatusCode;
             }
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var pending = new HashSet<int>(ports);
-            while (pending.Count > 0)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                if (sw.Elapsed > TimeSpan.FromSeconds(120))
-                {
-                    return null;
-                }
-                foreach (var port in pending.ToList())
-                {
-                    try
-                    {
-                        using var r = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"), ct);
-                        if (r.IsSuccessStatusCode)
-                        {
-                            pending.Remove(port);
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                    }
-                }
+            }
+            if (!healthy)
+            {
                 await Task.Delay(50, ct);
             }
-            var start = sw.Elapsed.TotalSeconds;
-            sw.Restart();
-            foreach (var p in processes)
-            {
-                ProcessTree.Signal(p.Id, 15);
-            }
-            await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(ct)));
-            return (start, sw.Elapsed.TotalSeconds);
         }
-        finally
+        var startSeconds = sw.Elapsed.TotalSeconds;
+        var tree = AppHostTree(process.Id);
+        sw.Restart();
+        using (var kill = Process.Start("kill", ["-TERM", "--", $"-{process.Id.ToString(CultureInfo.InvariantCulture)}"]))
         {
-            foreach (var p in processes)
+            kill.WaitForExit();
+        }
+        while (tree.Any(ProcessTree.IsAlive) && sw.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20, ct);
+        }
+        var stopSeconds = sw.Elapsed.TotalSeconds;
+        var left = tree.Count(ProcessTree.IsAlive);
+        foreach (var pid in tree.Where(ProcessTree.IsAlive))
+        {
+            ProcessTree.Signal(pid, 9);
+        }
+        if (!healthy)
+        {
+            Console.Error.WriteLine($"apphost-start: {Path.GetFileName(dll)} did not become healthy");
+            return null;
+        }
+        if (left > 0)
+        {
+            Console.Error.WriteLine($"apphost-start: {left} process(es) of {Path.GetFileName(dll)} left 60 s after SIGTERM");
+        }
+        return (startSeconds, stopSeconds, left);
+    }
+
+    /// <summary>The AppHost, its descendants, and DCP (detached: <c>--monitor PID</c>, parent 1) with everything under it.</summary>
+    private static List<int> AppHostTree(int appHost)
+    {
+        var result = new HashSet<int>(ProcessTree.Descendants(appHost)) { appHost };
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
             {
-                if (!p.HasExited)
+                continue;
+            }
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains($"--monitor {appHost.ToString(CultureInfo.InvariantCulture)} ", StringComparison.Ordinal))
                 {
-                    p.Kill(entireProcessTree: true);
+                    result.Add(pid);
+                    result.UnionWith(ProcessTree.Descendants(pid));
                 }
-                p.Dispose();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
             }
         }
+        return result.ToList();
     }
 
     private static int FreePort()

@@ -1,4 +1,0 @@
-using McpAspire.Dashboard;
-
-var app = DashboardWebApplication.Build(DashboardWebApplication.CreateBuilder(args));
-await app.RunAsync();

@@ -1,6 +1,0 @@
-namespace McpAspire.Hosting.Eventing;
-
-/// <summary>Marker for lifecycle events.</summary>
-public interface IDistributedApplicationEvent
-{
-}

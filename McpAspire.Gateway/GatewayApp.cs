@@ -124,7 +124,7 @@ public static class GatewayApp
         app.MapDefaultEndpoints();
         app.MapGatewayStats();
         app.MapEnvironmentContractEndpoints();
-        app.MapMcp("/mcp");
+        app.MapMcpEndpoint("/mcp");
         return app;
     }
 

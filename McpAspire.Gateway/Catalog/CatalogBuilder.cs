@@ -14,20 +14,25 @@ public sealed record ServerCatalog(string Server, string Prefix, DownstreamCatal
 /// Merges per-server catalogs into what clients see. Deterministic: servers are taken in ordinal name order and items
 /// in the order each server lists them, so every replica builds the same names. Prefix modes: <c>always</c> prefixes
 /// every tool and prompt as <c>prefix__name</c>; <c>on-conflict</c> prefixes every name that more than one server uses;
-/// <c>never</c> keeps names and lets the first server win a collision.
+/// <c>never</c> keeps names and lets the first server win a collision. With an <see cref="ExposedNameMemory"/>, a name
+/// clients were already served stays with its item whatever joins later: the newcomer is the one prefixed (or hidden).
 /// </summary>
 public static class CatalogBuilder
 {
-    /// <summary>Builds a snapshot; <paramref name="hidden"/> collects names dropped by collisions (for logs and /stats).</summary>
-    public static CatalogSnapshot Build(long version, IEnumerable<ServerCatalog> servers, PrefixMode mode, List<string>? hidden = null, IEnumerable<ServerCatalog>? unavailable = null)
+    /// <summary>
+    /// Builds a snapshot; <paramref name="hidden"/> collects names dropped by collisions (for logs) and
+    /// <paramref name="collisions"/> every collision and how it was resolved (for logs and /stats).
+    /// </summary>
+    public static CatalogSnapshot Build(long version, IEnumerable<ServerCatalog> servers, PrefixMode mode, List<string>? hidden = null, IEnumerable<ServerCatalog>? unavailable = null,
+        ExposedNameMemory? memory = null, List<NameCollision>? collisions = null)
     {
         var ordered = servers.OrderBy(s => s.Server, StringComparer.Ordinal).ToList();
 
-        var toolItems = ordered.SelectMany(s => s.Catalog.Tools.Where(t => IsAllowed(t.Name, s)).Select(t => (s, t.Name, Item: t)));
-        var (tools, toolRoutes) = Expose(toolItems, mode, hidden, static (tool, name) => Rename(tool, name));
+        var toolItems = ordered.SelectMany(s => s.Catalog.Tools.Where(t => IsAllowed(t.Name, s)).Select(t => (s, t.Name, Item: ToolSchemas.Normalize(t))));
+        var (tools, toolRoutes) = Expose(ExposedNameMemory.Tool, toolItems, mode, hidden, memory, collisions, static (tool, name) => Rename(tool, name));
 
         var promptItems = ordered.SelectMany(s => s.Catalog.Prompts.Select(p => (s, p.Name, Item: p)));
-        var (prompts, promptRoutes) = Expose(promptItems, mode, hidden, static (prompt, name) => Rename(prompt, name));
+        var (prompts, promptRoutes) = Expose(ExposedNameMemory.Prompt, promptItems, mode, hidden, memory, collisions, static (prompt, name) => Rename(prompt, name));
 
         var resources = new List<Resource>();
         var resourceRoutes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -57,7 +62,10 @@ public static class CatalogBuilder
         {
             foreach (var tool in s.Catalog.Tools.Where(t => IsAllowed(t.Name, s)))
             {
-                foreach (var candidate in (string[])[ExposedNames.Sanitize(tool.Name), ExposedNames.Sanitize(s.Prefix + GatewayOptions.PrefixSeparator + tool.Name)])
+                string[] candidates = memory is not null && memory.TryGetExposed(ExposedNameMemory.Tool, s.Server, tool.Name, out var remembered)
+                    ? [remembered]
+                    : [ExposedNames.Sanitize(tool.Name), ExposedNames.Sanitize(s.Prefix + GatewayOptions.PrefixSeparator + tool.Name)];
+                foreach (var candidate in candidates)
                 {
                     if (!toolRoutes.ContainsKey(candidate))
                     {
@@ -102,37 +110,72 @@ public static class CatalogBuilder
         (s.AllowTools.Count == 0 || s.AllowTools.Any(p => ExposedNames.MatchesPattern(tool, p)))
         && !s.DenyTools.Any(p => ExposedNames.MatchesPattern(tool, p));
 
-    private static (List<T> Items, Dictionary<string, Route> Routes) Expose<T>(
-        IEnumerable<(ServerCatalog Server, string Name, T Item)> items, PrefixMode mode, List<string>? hidden, Func<T, string, T> rename)
+    private static (List<T> Items, Dictionary<string, Route> Routes) Expose<T>(string kind,
+        IEnumerable<(ServerCatalog Server, string Name, T Item)> items, PrefixMode mode, List<string>? hidden, ExposedNameMemory? memory,
+        List<NameCollision>? collisions, Func<T, string, T> rename)
     {
         var all = items.ToList();
         var usage = all.GroupBy(i => ExposedNames.Sanitize(i.Name), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(i => i.Server.Server).Distinct().Count(), StringComparer.Ordinal);
-        var result = new List<T>(all.Count);
         var routes = new Dictionary<string, Route>(StringComparer.Ordinal);
-        foreach (var (server, name, item) in all)
+        var exposedAt = new string?[all.Count];
+        // Incumbents first: whatever clients were already served keeps its name.
+        for (var i = 0; memory is not null && i < all.Count; i++)
         {
+            var (server, name, _) = all[i];
+            if (memory.TryGetExposed(kind, server.Server, name, out var remembered) && routes.TryAdd(remembered, new Route(server.Server, name)))
+            {
+                exposedAt[i] = remembered;
+            }
+        }
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (exposedAt[i] is not null)
+            {
+                continue;
+            }
+            var (server, name, _) = all[i];
             var plain = ExposedNames.Sanitize(name);
-            var prefixed = mode == PrefixMode.Always || (mode == PrefixMode.OnConflict && usage[plain] > 1);
+            var holder = HolderOf(plain, server.Server, name);
+            var prefixed = mode == PrefixMode.Always || (mode == PrefixMode.OnConflict && (usage[plain] > 1 || holder is not null));
             var exposed = prefixed ? ExposedNames.Sanitize(server.Prefix + GatewayOptions.PrefixSeparator + name) : plain;
-            if (routes.ContainsKey(exposed))
+            if (HolderOf(exposed, server.Server, name) is { } taken)
             {
                 if (mode == PrefixMode.Never || !prefixed)
                 {
-                    hidden?.Add($"{name} of {server.Server} (name taken by {routes[exposed].Server})");
+                    hidden?.Add($"{name} of {server.Server} (name taken by {taken})");
+                    collisions?.Add(new NameCollision(kind, server.Server, name, null, taken));
                     continue;
                 }
                 // A prefixed name can still collide with another server's plain one; keep both, deterministically.
                 var n = 2;
-                while (routes.ContainsKey(ExposedNames.Sanitize($"{exposed}_{n}")))
+                while (HolderOf(ExposedNames.Sanitize($"{exposed}_{n}"), server.Server, name) is not null)
                 {
                     n++;
                 }
                 exposed = ExposedNames.Sanitize($"{exposed}_{n}");
             }
             routes[exposed] = new Route(server.Server, name);
-            result.Add(exposed == name ? item : rename(item, exposed));
+            exposedAt[i] = exposed;
+            if (mode == PrefixMode.OnConflict && exposed != plain)
+            {
+                collisions?.Add(new NameCollision(kind, server.Server, name, exposed, holder));
+            }
+        }
+        var result = new List<T>(all.Count);
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (exposedAt[i] is { } exposed)
+            {
+                result.Add(exposed == all[i].Name ? all[i].Item : rename(all[i].Item, exposed));
+            }
         }
         return (result, routes);
+
+        // The server holding an exposed name now, or that was served it before (and may come back), other than this item.
+        string? HolderOf(string exposed, string server, string name) =>
+            routes.TryGetValue(exposed, out var route) && (route.Server != server || route.OriginalName != name) ? route.Server
+            : memory is not null && memory.IsHeldByOther(kind, exposed, server, name, out var held) ? held.Server
+            : null;
     }
 
     private static Tool Rename(Tool tool, string name)

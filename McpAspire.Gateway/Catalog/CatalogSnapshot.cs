@@ -44,6 +44,21 @@ public sealed class CatalogSnapshot
 
     public long Version { get; }
 
+    private int _served;
+
+    /// <summary>Whether a client was served this snapshot's names (a list or a call): from then on they are exposed.</summary>
+    public bool Served => Volatile.Read(ref _served) != 0;
+
+    /// <summary>Marks the snapshot as seen by a client (cheap when already marked); returns this snapshot.</summary>
+    public CatalogSnapshot MarkServed()
+    {
+        if (Volatile.Read(ref _served) == 0)
+        {
+            Volatile.Write(ref _served, 1);
+        }
+        return this;
+    }
+
     /// <summary>
     /// Tool names (plain and prefixed) of servers that are not connected now, from their last catalog: a call to one
     /// gets "server X is unavailable" instead of "unknown tool".

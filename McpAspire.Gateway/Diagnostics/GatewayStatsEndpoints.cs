@@ -27,8 +27,9 @@ public sealed record DownstreamReport(
     int DedicatedSessions,
     bool StatelessForwarding);
 
-/// <summary>The whole <c>/stats</c> document.</summary>
-public sealed record GatewayReport(long CatalogVersion, int Tools, int Prompts, int Resources, int ResourceTemplates, int ListenStreams, IReadOnlyList<DownstreamReport> Servers);
+/// <summary>The whole <c>/stats</c> document (<c>NameCollisions</c>: tools and prompts renamed or hidden because another server has the name).</summary>
+public sealed record GatewayReport(long CatalogVersion, int Tools, int Prompts, int Resources, int ResourceTemplates, int ListenStreams, IReadOnlyList<DownstreamReport> Servers,
+    IReadOnlyList<McpAspire.Gateway.Catalog.NameCollision> NameCollisions);
 
 /// <summary><c>/stats</c>: per-downstream status and request statistics, and the merged catalog's size.</summary>
 public static class GatewayStatsEndpoints
@@ -57,7 +58,8 @@ public static class GatewayStatsEndpoints
                 c.Catalog.ResourceTemplates.Count,
                 c.Stats.Snapshot(),
                 c.DedicatedClientCount,
-                c.Forwarder is not null))]);
+                c.Forwarder is not null))],
+            manager.Collisions);
     }
 
     /// <summary>Maps <c>GET /stats</c>.</summary>

@@ -25,6 +25,7 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     private readonly Lock _catalogLock = new();
     private Dictionary<string, DownstreamConnection> _connections = new(StringComparer.Ordinal);
     private long _version;
+    private readonly ExposedNameMemory _exposedNames = new();
     private int _disposed;
 
     /// <summary>Creates the manager.</summary>
@@ -41,7 +42,8 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
         _time = time;
         // Long-lived MCP streams: no overall timeout, no generic retry handler (the connection has its own policy).
         // The service key goes only to AppHost-wired services (the tool host), never to third-party MCP servers.
-        _http = new HttpClient(serviceKeys.Wrap(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) }))
+        // A downstream that polls (ends a tool call's stream, the client resumes) makes the gateway poll its caller too.
+        _http = new HttpClient(new DownstreamPolling(serviceKeys.Wrap(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -49,6 +51,9 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
 
     /// <summary>The merged catalog now in force.</summary>
     public CatalogSnapshot Catalog { get; private set; } = CatalogSnapshot.Empty;
+
+    /// <summary>The name collisions of the current catalog and how each was resolved (in <c>/stats</c>).</summary>
+    public IReadOnlyList<NameCollision> Collisions { get; private set; } = [];
 
     /// <summary>Connections by name, ordered.</summary>
     public IReadOnlyList<DownstreamConnection> Connections => [.. _connections.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
@@ -163,17 +168,28 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     {
         CatalogSnapshot previous, next;
         var hidden = new List<string>();
+        var collisions = new List<NameCollision>();
         lock (_catalogLock)
         {
             previous = Catalog;
+            if (previous.Served)
+            {
+                _exposedNames.Remember(previous);
+            }
             var servers = _connections.Values
                 .Where(c => c.Status == DownstreamStatus.Connected)
                 .Select(c => new ServerCatalog(c.Name, c.Options.Prefix ?? c.Name, c.Catalog, [.. c.Options.AllowTools], [.. c.Options.DenyTools]));
             var unavailable = _connections.Values
                 .Where(c => c.Status != DownstreamStatus.Connected)
                 .Select(c => new ServerCatalog(c.Name, c.Options.Prefix ?? c.Name, c.LastKnownCatalog, [.. c.Options.AllowTools], [.. c.Options.DenyTools]));
-            next = CatalogBuilder.Build(++_version, servers, _options.CurrentValue.PrefixMode, hidden, unavailable);
+            next = CatalogBuilder.Build(++_version, servers, _options.CurrentValue.PrefixMode, hidden, unavailable, _exposedNames, collisions);
             Catalog = next;
+            var known = Collisions.ToHashSet();
+            Collisions = collisions;
+            foreach (var c in collisions.Where(c => !known.Contains(c) && c.ExposedAs is not null))
+            {
+                LogRenamed(_logger, c.Kind, c.Name, c.Server, c.ExposedAs!, c.TakenBy ?? "several servers");
+            }
         }
         foreach (var h in hidden)
         {
@@ -190,6 +206,9 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Applying the downstream configuration failed: {Error}")]
     private static partial void LogApplyFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Name collision: {Kind} {Name} of {Server} is exposed as {ExposedAs} ({Holder} has the name)")]
+    private static partial void LogRenamed(ILogger logger, string kind, string name, string server, string exposedAs, string holder);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Hidden by a name collision: {Item}")]
     private static partial void LogHidden(ILogger logger, string item);

@@ -19,7 +19,7 @@ internal sealed class StatelessForwardingHandler(DownstreamManager downstreams, 
     public async ValueTask<bool> TryHandleAsync(McpStatelessRequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var catalog = downstreams.Catalog;
+        var catalog = downstreams.Catalog.MarkServed();
         string server;
         ForwardedRequest forwarded;
         switch (context.Request.Method)

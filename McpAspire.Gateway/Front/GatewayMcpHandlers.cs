@@ -37,7 +37,7 @@ public sealed class GatewayMcpHandlers
     {
         ArgumentNullException.ThrowIfNull(request);
         _hub.Track(request.Server);
-        var (page, next) = Page(_downstreams.Catalog.Tools, request.Params?.Cursor);
+        var (page, next) = Page(_downstreams.Catalog.MarkServed().Tools, request.Params?.Cursor);
         return ValueTask.FromResult(new ListToolsResult { Tools = page, NextCursor = next });
     }
 
@@ -46,7 +46,7 @@ public sealed class GatewayMcpHandlers
         ArgumentNullException.ThrowIfNull(request);
         _hub.Track(request.Server);
         var name = request.Params?.Name ?? throw new McpProtocolException("tools/call needs a tool name.", McpErrorCode.InvalidParams);
-        var catalog = _downstreams.Catalog;
+        var catalog = _downstreams.Catalog.MarkServed();
         if (!catalog.ToolRoutes.TryGetValue(name, out var route))
         {
             if (catalog.UnavailableToolRoutes.TryGetValue(name, out var down) && _downstreams.Get(down) is { } gone)
@@ -57,6 +57,8 @@ public sealed class GatewayMcpHandlers
         }
         var connection = Connection(route.Server);
         var options = new RequestOptions { Meta = ForwardableMeta(request.Params.Meta) };
+        // 2025 sessions: if the downstream ends its stream mid-call (SSE polling), end the caller's the same way.
+        using var polling = request.Server.SessionId is null ? null : DownstreamPolling.Begin(ct => PollAsync(request, ct));
         if (request.Params.ProgressToken is not { } token)
         {
             // The common case: arguments pass through as they came, without re-boxing.
@@ -76,11 +78,26 @@ public sealed class GatewayMcpHandlers
         return result;
     }
 
+    private static async ValueTask PollAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var retry = request.Services?.GetService(typeof(IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>)) is IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions> endpoint
+            ? endpoint.Value.SseRetryInterval
+            : TimeSpan.FromSeconds(1);
+        try
+        {
+            await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // This caller's transport cannot poll (legacy SSE, no event store): the result comes on the open stream.
+        }
+    }
+
     public ValueTask<ListPromptsResult> ListPromptsAsync(RequestContext<ListPromptsRequestParams> request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         _hub.Track(request.Server);
-        var (page, next) = Page(_downstreams.Catalog.Prompts, request.Params?.Cursor);
+        var (page, next) = Page(_downstreams.Catalog.MarkServed().Prompts, request.Params?.Cursor);
         return ValueTask.FromResult(new ListPromptsResult { Prompts = page, NextCursor = next });
     }
 
@@ -89,7 +106,7 @@ public sealed class GatewayMcpHandlers
         ArgumentNullException.ThrowIfNull(request);
         _hub.Track(request.Server);
         var name = request.Params?.Name ?? throw new McpProtocolException("prompts/get needs a prompt name.", McpErrorCode.InvalidParams);
-        if (!_downstreams.Catalog.PromptRoutes.TryGetValue(name, out var route))
+        if (!_downstreams.Catalog.MarkServed().PromptRoutes.TryGetValue(name, out var route))
         {
             throw DownstreamErrors.UnknownPrompt(name);
         }

@@ -14,8 +14,8 @@ namespace McpAspire.Gateway.Front;
 /// Fans notifications out to the gateway's clients on this replica: list-changed when the merged catalog changes
 /// (fan-in from every downstream), <c>resources/updated</c> to the sessions and listen streams subscribed to the URI,
 /// and downstream log messages to 2025 sessions that asked for that level. 2025-era sessions are tracked as they make
-/// requests (their server object delivers to the session's GET stream and event log); 2026 clients are reached through
-/// their <c>subscriptions/listen</c> streams.
+/// requests (their server object delivers to the session's GET stream and event log), and list-changed goes to every
+/// live session of this replica besides; 2026 clients are reached through their <c>subscriptions/listen</c> streams.
 /// </summary>
 public sealed partial class NotificationHub : IDisposable
 {
@@ -194,6 +194,14 @@ public sealed partial class NotificationHub : IDisposable
             foreach (var (id, state) in _sessions)
             {
                 await SendSafelyAsync(id, state, method, null).ConfigureAwait(false);
+            }
+            // Live sessions that made no request since they started (say, only opened their GET stream) get it too.
+            foreach (var (id, server) in _live.All())
+            {
+                if (!_sessions.ContainsKey(id))
+                {
+                    await SendSafelyAsync(id, State(id, server), method, null).ConfigureAwait(false);
+                }
             }
             Listener[] listeners;
             lock (_listenersLock)

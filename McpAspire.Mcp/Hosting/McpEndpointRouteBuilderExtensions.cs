@@ -15,11 +15,11 @@ public static class McpEndpointRouteBuilderExtensions
     /// off, the legacy HTTP+SSE pair at <see cref="McpEndpointOptions.LegacySsePath"/>/<see cref="McpEndpointOptions.LegacyMessagePath"/>.
     /// Requires <c>services.AddMcpEndpoint()</c>.
     /// </summary>
-    public static IEndpointConventionBuilder MapMcp(this IEndpointRouteBuilder endpoints, string pattern = "/mcp")
+    public static IEndpointConventionBuilder MapMcpEndpoint(this IEndpointRouteBuilder endpoints, string pattern = "/mcp")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var handler = endpoints.ServiceProvider.GetService<StreamableHttpEndpoint>()
-            ?? throw new InvalidOperationException("Call services.AddMcpEndpoint() before MapMcp().");
+            ?? throw new InvalidOperationException("Call services.AddMcpEndpoint() before MapMcpEndpoint().");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<McpEndpointOptions>>().Value;
         var group = endpoints.MapGroup(pattern);
         group.MapPost("", handler.HandlePostAsync).DisableAntiforgery();

@@ -487,6 +487,13 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
                     $"Bad Request: {McpHttpHeaders.SessionId} is required for every request except initialize.", id).ConfigureAwait(false);
                 return "missing_session";
             }
+            if (InvalidInitializeParams(initialize.Params) is { } problem)
+            {
+                // Checked before a session exists: a malformed initialize must not leave one behind.
+                await JsonRpcErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidParams,
+                    $"Invalid params: initialize {problem}.", id).ConfigureAwait(false);
+                return "invalid_params";
+            }
             var headerVersion = context.Request.Headers[McpHttpHeaders.ProtocolVersion].ToString();
             var bodyVersion = (initialize.Params as JsonObject)?["protocolVersion"] is JsonValue v && v.TryGetValue(out string? b) ? b : null;
             if (headerVersion.Length > 0 && bodyVersion is not null && !string.Equals(headerVersion, bodyVersion, StringComparison.Ordinal))
@@ -832,6 +839,19 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
     /// The SDK answers a tools/call, prompts/get or resources/read without its name/uri with an internal error (-32603);
     /// it is the client's mistake, so answer -32602 (a normal JSON-RPC response, hence HTTP 200) before the SDK sees it.
     /// </summary>
+    /// <summary>What is wrong with an <c>initialize</c> request's params (null when they are usable).</summary>
+    internal static string? InvalidInitializeParams(JsonNode? parameters) => parameters switch
+    {
+        null => "requires params",
+        not JsonObject => "params must be an object",
+        JsonObject p when p["protocolVersion"] is not JsonValue v || !v.TryGetValue(out string? version) || version.Length == 0
+            => "requires a non-empty string 'protocolVersion'",
+        JsonObject p when p["capabilities"] is not JsonObject => "requires an object 'capabilities'",
+        JsonObject p when p["clientInfo"] is not JsonObject info || info["name"] is not JsonValue name || !name.TryGetValue(out string? _)
+            => "requires an object 'clientInfo' with a string 'name'",
+        _ => null,
+    };
+
     private static async Task<bool> RejectMissingParamAsync(HttpContext context, JsonRpcMessage message, RequestId id)
     {
         if (message is not JsonRpcRequest request)

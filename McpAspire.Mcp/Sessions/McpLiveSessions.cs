@@ -15,6 +15,21 @@ public sealed class McpLiveSessions
 
     internal McpLiveSessions(McpLiveSessionRegistry registry) => _registry = registry;
 
+    /// <summary>
+    /// Every initialized session live on this replica, with its own server: those that only opened their GET stream
+    /// too, so a broadcast (list_changed) reaches every session, not only those that made a request since.
+    /// </summary>
+    public IEnumerable<(string SessionId, McpServer Server)> All()
+    {
+        foreach (var session in _registry.All)
+        {
+            if (session.Recorded && !session.IsDisposed && session.Server is { } server)
+            {
+                yield return (session.Id, server);
+            }
+        }
+    }
+
     /// <summary>The session's own server when the session is live on this replica and not disposed.</summary>
     public bool TryGetServer(string sessionId, [NotNullWhen(true)] out McpServer? server)
     {

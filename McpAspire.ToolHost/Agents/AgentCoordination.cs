@@ -42,6 +42,9 @@ public static class AgentCoordination
 
         var json = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         json.TypeInfoResolverChain.Insert(0, AgentJsonContext.Default);
+        // The output schemas list every property as required (null allowed where the type is nullable), so structured
+        // content must carry nulls too: clients that validate it (the TypeScript SDK) reject a missing "from".
+        json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         json.MakeReadOnly();
         mcp.WithTools<AgentTools>(json)
             .WithTools<MessageTools>(json)
@@ -69,10 +72,7 @@ public static class AgentCoordination
                     context.Services!.GetRequiredService<ResourceNotifier>().Unsubscribe(context.Server, uri);
                 }
                 return ValueTask.FromResult(new ModelContextProtocol.Protocol.EmptyResult());
-            })
-            // 2026-07-28: the listen stream carries resources/updated for the URIs the client asked for.
-            .WithSubscriptionsListenHandler((context, cancellationToken) =>
-                context.Services!.GetRequiredService<ResourceNotifier>().ListenAsync(context, cancellationToken));
+            });
         return true;
     }
 }

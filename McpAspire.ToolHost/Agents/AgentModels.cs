@@ -69,7 +69,7 @@ public sealed record SendResult(IReadOnlyList<Delivery> Deliveries, IReadOnlyLis
 /// <param name="Capability">The capability routed by (any/broadcast).</param>
 /// <param name="SentAt">Send time.</param>
 /// <param name="ExpiresAt">Expiry time.</param>
-public sealed record AgentMessage(string Id, string To, string? From, string Type, JsonElement Payload, string Route, string? Capability, DateTimeOffset SentAt, DateTimeOffset ExpiresAt);
+public sealed record AgentMessage(string Id, string To, string? From, string Type, [property: Description("The JSON payload as sent.")] JsonElement Payload, string Route, string? Capability, DateTimeOffset SentAt, DateTimeOffset ExpiresAt);
 
 /// <summary>Result of <c>messages_receive</c> and <c>messages_replay</c>.</summary>
 /// <param name="Messages">Messages, oldest first.</param>
@@ -83,14 +83,14 @@ public sealed record MessageBatch(IReadOnlyList<AgentMessage> Messages, int Coun
 /// <param name="Found">False when the key does not exist or has expired.</param>
 /// <param name="Value">The stored JSON value.</param>
 /// <param name="ExpiresAt">When the entry expires.</param>
-public sealed record ContextEntry(string Key, bool Found, JsonElement? Value, DateTimeOffset? ExpiresAt);
+public sealed record ContextEntry(string Key, bool Found, [property: Description("The stored JSON value (absent when not found).")] JsonElement? Value, DateTimeOffset? ExpiresAt);
 
 /// <summary>Result of <c>handles_create</c> and <c>handles_get</c>.</summary>
 /// <param name="Handle">The opaque, server-minted handle.</param>
 /// <param name="Found">False when the handle is unknown, released or expired.</param>
 /// <param name="Value">The bound JSON value (get only).</param>
 /// <param name="ExpiresAt">When the handle expires.</param>
-public sealed record HandleEntry(string Handle, bool Found, JsonElement? Value, DateTimeOffset? ExpiresAt);
+public sealed record HandleEntry(string Handle, bool Found, [property: Description("The bound JSON value (absent when not found, and on create).")] JsonElement? Value, DateTimeOffset? ExpiresAt);
 
 /// <summary>Result of <c>handles_release</c>.</summary>
 /// <param name="Handle">The handle.</param>

@@ -29,46 +29,16 @@ internal sealed class ResourceNotifier
         }
     }
 
-    /// <summary>Serves a 2026 <c>subscriptions/listen</c> request until it is cancelled.</summary>
-    public async ValueTask<EmptyResult> ListenAsync(RequestContext<SubscriptionsListenRequestParams> context, CancellationToken cancellationToken)
+    /// <summary>Registers a 2026 listen stream's interest in a URI (its notifications carry the subscription id).</summary>
+    public void Listen(string uri, McpServer server, RequestId subscriptionId) => Add(uri, new Listener(server, subscriptionId));
+
+    /// <summary>Removes a listen stream's interest.</summary>
+    public void Unlisten(string uri, McpServer server, RequestId subscriptionId)
     {
-        var subscriptionId = context.JsonRpcRequest.Id;
-        var requested = context.Params?.Notifications?.ResourceSubscriptions ?? [];
-        var granted = requested.Where(IsOurs).Distinct(StringComparer.Ordinal).ToList();
-        var listener = new Listener(context.Server, subscriptionId);
-        // Listen first, then acknowledge: a change right after the client sees the ack must not be missed.
-        foreach (var uri in granted)
+        if (_byUri.TryGetValue(uri, out var set))
         {
-            Add(uri, listener);
+            set.TryRemove(new Listener(server, subscriptionId), out _);
         }
-        // The SDK's ack type has no _meta, so the tagged params are built as JSON.
-        var ack = (JsonObject)JsonSerializer.SerializeToNode(
-            new SubscriptionsAcknowledgedNotificationParams
-            {
-                // Only resource subscriptions are honoured: the tool host's lists never change at run time.
-                Notifications = new SubscriptionsListenNotifications { ResourceSubscriptions = granted },
-            },
-            McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(SubscriptionsAcknowledgedNotificationParams)))!;
-        ack["_meta"] = Tag(subscriptionId);
-        try
-        {
-            await context.Server.SendNotificationAsync(NotificationMethods.SubscriptionsAcknowledgedNotification, ack, McpJsonUtilities.DefaultOptions, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            foreach (var uri in granted)
-            {
-                if (_byUri.TryGetValue(uri, out var set))
-                {
-                    set.TryRemove(listener, out _);
-                }
-            }
-        }
-        return new EmptyResult();
     }
 
     /// <summary>Sends <c>notifications/resources/updated</c> to everyone interested in the URI; dead listeners are dropped.</summary>

@@ -1,7 +1,6 @@
 #pragma warning disable MCP9005 // logging, sampling and elicitation are deprecated in 2026-07-28, but the 2025 scenarios exercise exactly them
 using System.Collections.Concurrent;
 using System.Text.Json;
-using McpAspire.Mcp.Hosting;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -21,6 +20,8 @@ public static class ConformanceProfile
         ArgumentNullException.ThrowIfNull(builder);
         // Per-session resource subscriptions (2025 sessions only; 2026 uses subscriptions/listen).
         var subscriptions = new ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>(StringComparer.Ordinal);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, PollingGateStartup>();
         return builder
             .WithTools<ConformanceTools>()
             .WithTools([ConformanceTools.CreateJsonSchema202012Tool()])
@@ -32,10 +33,20 @@ public static class ConformanceProfile
                 if (request.Params?.Name == "test_reconnection" && request.Server.SessionId is not null)
                 {
                     // SEP-1699: close the POST stream before the result; the client resumes with Last-Event-ID.
-                    var retry = request.Services?.GetService<IOptions<McpEndpointOptions>>()?.Value.SseRetryInterval ?? TimeSpan.FromMilliseconds(500);
-                    await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
+                    var http = request.Services?.GetService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()?.HttpContext;
+                    var gate = http is null ? null : PollingGate.Open(http, request.Server.SessionId, request.JsonRpcRequest.Id);
+                    await request.EnablePollingAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    if (gate is not null)
+                    {
+                        await gate.WaitDetachedAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 return result;
+            }))
+            .WithMessageFilters(filters => filters.AddOutgoingFilter(next => async (context, cancellationToken) =>
+            {
+                await next(context, cancellationToken).ConfigureAwait(false);
+                PollingGate.Sent(context.Server.SessionId, context.JsonRpcMessage);
             }))
             .WithCompleteHandler((_, _) => ValueTask.FromResult(new CompleteResult { Completion = new Completion { Values = [], Total = 0, HasMore = false } }))
             .WithSetLoggingLevelHandler(async (context, cancellationToken) =>

@@ -1,13 +1,15 @@
 using McpAspire.ToolHost.Conformance;
 using McpAspire.ToolHost.Tools;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 
 namespace McpAspire.ToolHost.Hosting;
 
 /// <summary>
-/// Builds the tool host web application: service defaults, the MCP endpoint with the tool host's tools, and the
-/// conformance fixtures when <c>ToolHost:Profile=conformance</c>. Tests build it in-process on 127.0.0.1:0.
+/// Builds the tool host web application: service defaults, the MCP endpoint (the SDK's own Streamable HTTP and legacy
+/// SSE transports, 2025 sessions and stateless 2026-07-28 on one path) with the tool host's tools, and the conformance
+/// fixtures when <c>ToolHost:Profile=conformance</c>. Tests build it in-process on 127.0.0.1:0.
 /// </summary>
 public static class ToolHostApp
 {
@@ -26,27 +28,17 @@ public static class ToolHostApp
             .ValidateOnStart();
 
         var profile = builder.Configuration[$"{ToolHostOptions.SectionName}:Profile"] ?? ToolHostOptions.DefaultProfile;
-        var mcp = builder.Services.AddMcpEndpoint(endpoint =>
-        {
-            // The tool host's lists are the same for every caller, so 2026 clients may cache them briefly.
-            endpoint.ListResultTimeToLive = TimeSpan.FromSeconds(60);
-            endpoint.ListResultsArePublic = true;
-        }, server =>
-        {
-            server.Capabilities = new ServerCapabilities
-            {
-                // Tools come and go (agent features plug in at run time), so clients should listen for changes.
-                Tools = new ToolsCapability { ListChanged = true },
-            };
-            server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
-        });
-        mcp.WithTools<EchoTool>();
+        // ToolHost:SessionStore=state (replicas sharing 2025 sessions through the state service) still runs on the
+        // McpAspire.Mcp endpoint until session migration and the shared event stream are on the SDK (see README).
+        var shared = string.Equals(builder.Configuration[$"{ToolHostOptions.SectionName}:SessionStore"], ToolHostOptions.StateSessionStore, StringComparison.Ordinal);
+        var mcp = shared ? AddSharedSessionEndpoint(builder) : AddSdkEndpoint(builder);
+        mcp.WithListCacheHints(TimeSpan.FromSeconds(60))
+            .WithTools<EchoTool>()
+            // 2026-07-28 listen streams (list changes, and resource updates when the agent features are on).
+            .WithSubscriptionsListenHandler((context, cancellationToken) =>
+                context.Services!.GetRequiredService<ListenStreams>().ListenAsync(context, cancellationToken));
+        builder.Services.AddSingleton<ListenStreams>();
         McpAspire.ToolHost.Agents.AgentCoordination.Add(builder, mcp);
-        if (string.Equals(builder.Configuration[$"{ToolHostOptions.SectionName}:SessionStore"], ToolHostOptions.StateSessionStore, StringComparison.Ordinal))
-        {
-            // Replicas behind one address share 2025-era sessions and their event streams through the state service.
-            builder.Services.AddStateServiceMcpStores();
-        }
         if (string.Equals(profile, ToolHostOptions.ConformanceProfile, StringComparison.Ordinal))
         {
             ConformanceProfile.Add(mcp);
@@ -54,20 +46,82 @@ public static class ToolHostApp
         return builder;
     }
 
+    private static void ConfigureServer(ModelContextProtocol.Server.McpServerOptions server)
+    {
+        server.Capabilities = new ServerCapabilities
+        {
+            // Tools come and go (agent features plug in at run time), so clients should listen for changes.
+            Tools = new ToolsCapability { ListChanged = true },
+        };
+        server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
+    }
+
+    // The SDK's Streamable HTTP (2025 sessions and stateless 2026-07-28 on one path) and legacy SSE, events for
+    // Last-Event-ID in the distributed cache.
+    private static IMcpServerBuilder AddSdkEndpoint(WebApplicationBuilder builder)
+    {
+        var sessions = new ToolHostSessions();
+        builder.Services.AddSingleton(sessions);
+        builder.Services.AddHealthChecks().AddCheck<ToolHostSessions>("mcp");
+        builder.Services.AddDistributedMemoryCache();
+        // MCP9006: stateful sessions and their resumability are what 2025 clients need.
+#pragma warning disable MCP9006
+        return builder.Services.AddMcpServer(ConfigureServer)
+            .WithHttpTransport(http =>
+            {
+                // 2025 clients (initialize) get sessions; 2026-07-28 clients are served statelessly on the same path.
+                http.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+#pragma warning disable MCP9004 // legacy HTTP+SSE (2024-11-05) is still what some assistants speak
+                http.EnableLegacySse = true;
+#pragma warning restore MCP9004
+#pragma warning disable MCPEXP002 // the only hook that sees a session end: counts live sessions for /health
+                http.RunSessionHandler = sessions.RunAsync;
+#pragma warning restore MCPEXP002
+            })
+            // Last-Event-ID resumability (SEP-1699 polling included): events go to the distributed cache.
+            .WithDistributedCacheEventStreamStore()
+            .WithToolCallSpans();
+#pragma warning restore MCP9006
+    }
+
+    // Replicas sharing 2025 sessions and their event streams through the state service (McpAspire.Mcp endpoint).
+    private static IMcpServerBuilder AddSharedSessionEndpoint(WebApplicationBuilder builder)
+    {
+        var mcp = builder.Services.AddMcpEndpoint(configureServer: ConfigureServer);
+        builder.Services.AddStateServiceMcpStores();
+        return mcp;
+    }
+
     /// <summary>Builds the application from a builder made by <see cref="CreateBuilder"/> and maps its endpoints.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
-        var mcpPath = app.Services.GetRequiredService<IOptions<ToolHostOptions>>().Value.McpPath;
-        var endpoint = app.Services.GetRequiredService<IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>>().Value;
+        var options = app.Services.GetRequiredService<IOptions<ToolHostOptions>>().Value;
+        var mcpPath = options.McpPath;
+        if (options.SessionStore == ToolHostOptions.StateSessionStore)
+        {
+            var endpoint = app.Services.GetRequiredService<IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>>().Value;
+            app.RequireServiceKey(o =>
+            {
+                o.JsonRpcPaths.Add(mcpPath);
+                o.JsonRpcPaths.Add(endpoint.LegacySsePath);
+                o.JsonRpcPaths.Add(endpoint.LegacyMessagePath);
+            });
+            app.MapDefaultEndpoints();
+            app.MapMcpEndpoint(mcpPath);
+            return app;
+        }
         // Only McpAspire services holding the AppHost's key (the gateway) may call tools; MCP paths refuse with JSON-RPC.
         app.RequireServiceKey(o =>
         {
             o.JsonRpcPaths.Add(mcpPath);
-            o.JsonRpcPaths.Add(endpoint.LegacySsePath);
-            o.JsonRpcPaths.Add(endpoint.LegacyMessagePath);
+            o.JsonRpcPaths.Add(mcpPath.TrimEnd('/') + "/sse");
+            o.JsonRpcPaths.Add(mcpPath.TrimEnd('/') + "/message");
         });
+        app.UseMiddleware<McpRequestShapeGuard>(mcpPath);
+        app.UseMiddleware<SessionProtocolVersionTolerance>(mcpPath);
+        app.UseMiddleware<InitializeParamsGuard>(mcpPath);
         app.MapDefaultEndpoints();
         app.MapMcp(mcpPath);
         return app;

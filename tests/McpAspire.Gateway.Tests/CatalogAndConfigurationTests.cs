@@ -23,6 +23,71 @@ public sealed class CatalogAndConfigurationTests
     }
 
     [Fact]
+    public void A_server_added_later_never_renames_a_name_clients_were_served()
+    {
+        var memory = new ExposedNameMemory();
+        var first = CatalogBuilder.Build(1, [Server("toolhost", ["echo", "add"], ["greet"])], PrefixMode.OnConflict, memory: memory).MarkServed();
+        memory.Remember(first);
+        var collisions = new List<NameCollision>();
+
+        var second = CatalogBuilder.Build(2, [Server("toolhost", ["echo", "add"], ["greet"]), Server("everything", ["echo", "sum"], ["greet"])], PrefixMode.OnConflict,
+            memory: memory, collisions: collisions);
+
+        Assert.Equal(new Route("toolhost", "echo"), second.ToolRoutes["echo"]);
+        Assert.Equal(new Route("everything", "echo"), second.ToolRoutes["everything__echo"]);
+        Assert.False(second.ToolRoutes.ContainsKey("toolhost__echo"));
+        Assert.Equal(new Route("toolhost", "greet"), second.PromptRoutes["greet"]);
+        Assert.Equal(new Route("everything", "greet"), second.PromptRoutes["everything__greet"]);
+        Assert.Contains(new NameCollision(ExposedNameMemory.Tool, "everything", "echo", "everything__echo", "toolhost"), collisions);
+        Assert.Contains(new NameCollision(ExposedNameMemory.Prompt, "everything", "greet", "everything__greet", "toolhost"), collisions);
+        Assert.Equal(2, collisions.Count);
+    }
+
+    [Fact]
+    public void A_served_name_stays_reserved_while_its_server_is_away_and_comes_back_with_it()
+    {
+        var memory = new ExposedNameMemory();
+        memory.Remember(CatalogBuilder.Build(1, [Server("a", ["echo"])], PrefixMode.OnConflict, memory: memory));
+
+        // a is down; b brings echo meanwhile: b is the newcomer and is prefixed, echo waits for a.
+        var away = CatalogBuilder.Build(2, [Server("b", ["echo"])], PrefixMode.OnConflict, unavailable: [Server("a", ["echo"])], memory: memory);
+        Assert.Equal(["b__echo"], away.Tools.Select(t => t.Name));
+        Assert.Equal("a", away.UnavailableToolRoutes["echo"]);
+        memory.Remember(away);
+
+        var back = CatalogBuilder.Build(3, [Server("b", ["echo"]), Server("a", ["echo"])], PrefixMode.OnConflict, memory: memory);
+        Assert.Equal(new Route("a", "echo"), back.ToolRoutes["echo"]);
+        Assert.Equal(new Route("b", "echo"), back.ToolRoutes["b__echo"]);
+    }
+
+    [Fact]
+    public void Never_mode_hides_the_newcomer_not_the_incumbent()
+    {
+        var memory = new ExposedNameMemory();
+        memory.Remember(CatalogBuilder.Build(1, [Server("zeta", ["echo"])], PrefixMode.Never, memory: memory));
+        var collisions = new List<NameCollision>();
+        var snapshot = CatalogBuilder.Build(2, [Server("zeta", ["echo"]), Server("alpha", ["echo"])], PrefixMode.Never, memory: memory, collisions: collisions);
+        Assert.Equal("zeta", snapshot.ToolRoutes["echo"].Server);
+        Assert.Equal([new NameCollision(ExposedNameMemory.Tool, "alpha", "echo", null, "zeta")], collisions);
+    }
+
+    [Fact]
+    public void Boolean_property_schemas_of_a_downstream_become_object_schemas_every_client_accepts()
+    {
+        var schema = System.Text.Json.JsonDocument.Parse("""{"type":"object","properties":{"any":true,"none":false,"n":{"type":"number"}},"required":["n"]}""").RootElement;
+        var tool = new Tool { Name = "t", InputSchema = schema, OutputSchema = schema };
+        var catalog = new ServerCatalog("s", "s", new DownstreamCatalog([tool], [], [], [], DateTimeOffset.UtcNow), [], []);
+
+        var exposed = Assert.Single(CatalogBuilder.Build(1, [catalog], PrefixMode.OnConflict).Tools);
+
+        foreach (var s in new[] { exposed.InputSchema, exposed.OutputSchema!.Value })
+        {
+            Assert.Equal("""{"type":"object","properties":{"any":{},"none":{"not":{}},"n":{"type":"number"}},"required":["n"]}""", s.GetRawText());
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.True, tool.InputSchema.GetProperty("properties").GetProperty("any").ValueKind);
+    }
+
+    [Fact]
     public void Always_prefixes_everything_with_the_configured_prefix()
     {
         var snapshot = CatalogBuilder.Build(1, [Server("github", ["search"], ["review"], prefix: "gh")], PrefixMode.Always);

@@ -37,14 +37,18 @@ internal sealed class RunningApp : IAsyncDisposable
             configure?.Invoke(b);
         }));
 
-    public static Task<RunningApp> GatewayAsync(IDictionary<string, string?> settings)
+    public static Task<RunningApp> GatewayAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         // Tests that do not configure Gateway:Auth run the gateway in its local anonymous mode.
         if (!settings.Keys.Any(k => k.StartsWith("Gateway:Auth:", StringComparison.Ordinal)))
         {
             settings = new Dictionary<string, string?>(settings) { ["Gateway:Auth:AllowAnonymous"] = "true" };
         }
-        return StartAsync(GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b => Configure(b, settings)));
+        return StartAsync(GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            Configure(b, settings);
+            configure?.Invoke(b);
+        }));
     }
 
     private static void Configure(WebApplicationBuilder builder, IDictionary<string, string?>? settings)

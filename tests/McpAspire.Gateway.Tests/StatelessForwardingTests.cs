@@ -315,7 +315,7 @@ public sealed class StatelessForwardingTests
         // A server on McpAspire.Mcp, which rejects a call of 'routed' without a matching Mcp-Param-Region header.
         await using var server = await KestrelApp.StartAsync(
             builder => builder.Services.AddMcpEndpoint().WithTools<RoutedTools>(),
-            app => app.MapMcp("/mcp"));
+            app => app.MapMcpEndpoint("/mcp"));
         var serverMcp = new Uri(server.Address, "/mcp");
         using var direct = new HttpClient();
         var bare = await RawMcp.SendAsync(direct, Call2026(serverMcp, "routed", """{"region":"eu-west","query":"q"}"""));
@@ -334,7 +334,7 @@ public sealed class StatelessForwardingTests
     {
         await using var server = await KestrelApp.StartAsync(
             builder => builder.Services.AddMcpEndpoint().WithTools<AskingTools>(),
-            app => app.MapMcp("/mcp"));
+            app => app.MapMcpEndpoint("/mcp"));
         await using var gateway = await GatewayForAsync(new Uri(server.Address, "/mcp"), "asker");
 
         var first = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "asker__ask", "{}"));

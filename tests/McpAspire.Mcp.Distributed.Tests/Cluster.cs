@@ -92,6 +92,8 @@ internal sealed class Cluster : IAsyncDisposable
             b.Logging.ClearProviders();
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
+                // The tool host's shared-session mode (state service stores on the McpAspire.Mcp endpoint).
+                ["ToolHost:SessionStore"] = "state",
                 ["Mcp:StateStore:BaseAddress"] = StateAddress.ToString(),
                 ["Mcp:StateStore:RequestTimeout"] = "00:00:03",
                 // Every request re-checks the record, so a DELETE or expiry elsewhere is seen at once.
@@ -108,7 +110,6 @@ internal sealed class Cluster : IAsyncDisposable
                 });
             }
         });
-        builder.Services.AddStateServiceMcpStores();
         builder.Services.AddMcpServer().WithTools<AnnounceTool>();
         var app = ToolHostApp.Build(builder);
         await app.StartAsync();

@@ -90,6 +90,11 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture) : ICl
 
         Assert.True((HttpStatusCode)testCase.Status == response.Status, $"{testCase.Name}: expected {testCase.Status}, got {(int)response.Status}: {response.Body}");
         Assert.True(testCase.Code == response.ErrorCode, $"{testCase.Name}: expected code {testCase.Code}, got {response.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: {response.Body}");
+        // A rejected request that carried no session must not have opened one.
+        if (!testCase.Headers.ContainsKey("Mcp-Session-Id"))
+        {
+            Assert.True(response.SessionId is null, $"{testCase.Name}: a session {response.SessionId} was created");
+        }
         var error = response.Messages.First(m => m.TryGetProperty("error", out _)).GetProperty("error");
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
     }

@@ -41,6 +41,27 @@ public sealed class SseStream : IAsyncDisposable
         return new SseStream(response);
     }
 
+    /// <summary>A POST answered with a stream that stays open (a 2026 <c>subscriptions/listen</c>), read event by event.</summary>
+    public static async Task<SseStream> PostAsync(HttpClient http, Uri uri, string body, params (string Name, string Value)[] headers)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            response.Dispose();
+            Assert.Fail($"POST answered {(int)response.StatusCode} {response.Content.Headers.ContentType}: {text}");
+        }
+        return new SseStream(response);
+    }
+
     /// <summary>The next event with data (priming events are skipped), or a failure naming what was awaited.</summary>
     public async Task<SseEvent> NextMessageAsync(string awaited)
     {

@@ -31,7 +31,7 @@ public sealed class ServiceKeyTests
         {
             await http.SendAsync(post),
             await http.GetAsync(new Uri("/mcp", UriKind.Relative)),
-            await http.GetAsync(new Uri("/sse", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead),
+            await http.GetAsync(new Uri("/mcp/sse", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead),
         };
         foreach (var response in responses)
         {

@@ -15,9 +15,10 @@ namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
 /// <c>toolhost-call</c>: tools/call of <c>echo</c> against the tool host (in-process, real Kestrel on loopback) from N
-/// concurrent clients, as 2026-07-28 stateless requests and as 2025-11-25 session requests, side by side with a plain
-/// HTTP POST endpoint on the same server that echoes a JSON-RPC-shaped body (the HTTP floor, reported as baseline).
-/// Arguments: <c>--clients 64 --seconds 10 --warmup 3</c>.
+/// concurrent clients, as 2026-07-28 stateless requests and as 2025-11-25 session requests, side by side with a bare
+/// ModelContextProtocol.AspNetCore server with one echo tool (the SDK's own floor, same eras, its own Kestrel) and a
+/// plain HTTP POST endpoint on the tool host's server that echoes a JSON-RPC-shaped body (the HTTP floor, reported as
+/// baseline). Arguments: <c>--clients 64 --seconds 10 --warmup 3</c>.
 /// </summary>
 public sealed class ToolHostCallScenario : IScenario
 {
@@ -45,11 +46,16 @@ public sealed class ToolHostCallScenario : IScenario
         });
         await app.StartAsync(cancellationToken);
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var bare = BareSdkServer();
+        await bare.StartAsync(cancellationToken);
+        var bareAddress = new Uri(bare.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         long errors = 0;
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
             using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var bareHandler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+            using var bareHttp = new HttpClient(bareHandler) { BaseAddress = bareAddress, Timeout = TimeSpan.FromSeconds(30) };
 
             var plain = await MeasureAsync("plain-http", http, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => PlainRequest()), cancellationToken);
             var stateless = await MeasureAsync("stateless-2026", http, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest()), cancellationToken);
@@ -58,7 +64,13 @@ public sealed class ToolHostCallScenario : IScenario
                 var sessionId = await InitializeAsync(http, ct);
                 return () => SessionRequest(sessionId);
             }, cancellationToken);
-            errors = plain.Errors + stateless.Errors + session.Errors;
+            var bareStateless = await MeasureAsync("bare-sdk-stateless-2026", bareHttp, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest()), cancellationToken);
+            var bareSession = await MeasureAsync("bare-sdk-session-2025", bareHttp, clients, warmup, seconds, async ct =>
+            {
+                var sessionId = await InitializeAsync(bareHttp, ct);
+                return () => SessionRequest(sessionId);
+            }, cancellationToken);
+            errors = plain.Errors + stateless.Errors + session.Errors + bareStateless.Errors + bareSession.Errors;
 
             BenchResult.Report(Scenario, "plain_http_calls_per_sec", plain.PerSecond, "calls/s");
             BenchResult.Report(Scenario, "plain_http_cpu_per_call", plain.CpuMicrosPerCall, "us");
@@ -69,17 +81,50 @@ public sealed class ToolHostCallScenario : IScenario
                 BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
                 BenchResult.Report(Scenario, $"{label}_cpu_per_call", m.CpuMicrosPerCall, "us", plain.CpuMicrosPerCall);
             }
+            foreach (var (label, m) in new[] { ("bare_sdk_stateless_2026", bareStateless), ("bare_sdk_session_2025", bareSession) })
+            {
+                BenchResult.Report(Scenario, $"{label}_calls_per_sec", m.PerSecond, "calls/s", plain.PerSecond);
+                BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
+                BenchResult.Report(Scenario, $"{label}_cpu_per_call", m.CpuMicrosPerCall, "us", plain.CpuMicrosPerCall);
+            }
+            // The bar: the tool host at least 0.9x the bare SDK server in each era (ratio = tool host / bare SDK).
+            BenchResult.Report(Scenario, "stateless_2026_vs_bare_sdk", stateless.PerSecond, "calls/s", bareStateless.PerSecond);
+            BenchResult.Report(Scenario, "session_2025_vs_bare_sdk", session.PerSecond, "calls/s", bareSession.PerSecond);
             BenchResult.Report(Scenario, "clients", clients, "count");
-            Console.Error.WriteLine("note: messages_send + messages_receive round trips are not measured yet: the agent tools (Redis-backed mailboxes) are not in the tool host.");
             BenchResult.Report(Scenario, "seconds_per_mode", seconds, "s");
         }
         finally
         {
             await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
+            await bare.StopAsync(CancellationToken.None);
+            await bare.DisposeAsync();
         }
         BenchResult.ReportFooter(Scenario, errors);
         return errors == 0 ? 0 : 1;
+    }
+
+    // The SDK's own floor: ModelContextProtocol.AspNetCore with one echo tool, the tool host's transport settings.
+    private static WebApplication BareSdkServer()
+    {
+        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+#pragma warning disable MCP9006 // stateful sessions, as the tool host serves 2025 clients
+        builder.Services.AddMcpServer()
+            .WithHttpTransport(o => o.SessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode.StatefulForInitializeClients)
+            .WithTools<BareEcho>();
+#pragma warning restore MCP9006
+        var app = builder.Build();
+        app.MapMcp("/mcp");
+        return app;
+    }
+
+    /// <summary>The bare server's one tool.</summary>
+    [ModelContextProtocol.Server.McpServerToolType]
+    internal sealed class BareEcho
+    {
+        [ModelContextProtocol.Server.McpServerTool(Name = "echo")]
+        public static string Echo(string message) => message;
     }
 
     private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMicrosPerCall);

@@ -59,7 +59,9 @@ public sealed class JwtValidationCacheTests
         await using var issuer = await TestIssuer.StartAsync();
         var clock = new ManualClock();
         using var validator = Validator(issuer, clock);
-        var expires = DateTime.UtcNow.AddSeconds(2);
+        // exp has whole seconds and the first validation fetches the JWKS: on a busy machine 2 s were not always enough
+        // for the token to still be valid at the first check.
+        var expires = DateTime.UtcNow.AddSeconds(6);
         var token = issuer.Mint("alice", Resource, expires: expires);
 
         Assert.Null((await validator.ValidateAsync(token, Resource, CancellationToken.None)).Failure);

@@ -38,7 +38,7 @@ internal sealed class McpTestServer : IAsyncDisposable
             configure?.Invoke(o);
         }).WithTools<TestTools>();
         var app = builder.Build();
-        app.MapMcp("/mcp");
+        app.MapMcpEndpoint("/mcp");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new McpTestServer(app, new Uri(address));

@@ -519,6 +519,13 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             return "invalid_params";
         }
 
+        if (message is JsonRpcRequest && session.HydratedProtocolVersion is { } negotiated)
+        {
+            // A re-hydrated server never saw initialize, so it has no negotiated version until a request carries one,
+            // and without one SDK 2.4.0 sends no */list_changed broadcast: a tool added through this session here was
+            // never announced. The version is in the record: hand it over as the SDK's HTTP handler hands the header.
+            message.Context!.ProtocolVersion = negotiated;
+        }
         InitializeSse(context);
         var body = ResponseBodyFor(context, message);
         bool wrote;
@@ -670,7 +677,7 @@ internal sealed partial class StreamableHttpEndpoint : IAsyncDisposable
             var options = _serverOptionsFactory.Create(Options.DefaultName);
             options.KnownClientInfo = initParams?.ClientInfo;
             options.KnownClientCapabilities = initParams?.Capabilities;
-            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider) { Recorded = true };
+            var session = new McpLiveSession(sessionId, record.UserId, transport, _timeProvider) { Recorded = true, HydratedProtocolVersion = record.ProtocolVersion };
             session.Server = McpServer.Create(transport, options, _loggerFactory, _services);
             session.RunTask = session.Server.RunAsync(session.Closed);
             _live.TryAdd(session);

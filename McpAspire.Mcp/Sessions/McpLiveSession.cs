@@ -27,6 +27,12 @@ internal sealed class McpLiveSession(string id, string? userId, StreamableHttpSe
     /// <summary>True once the session's record is in the store (initialize succeeded) or it was re-hydrated from it.</summary>
     public bool Recorded { get; set; }
 
+    /// <summary>
+    /// The protocol version negotiated at initialize, for a session re-hydrated from its record (null for one started
+    /// here): its server never saw initialize, so each request tells it.
+    /// </summary>
+    public string? HydratedProtocolVersion { get; init; }
+
     /// <summary>Cancelled when the session ends on this replica (DELETE, expiry, shutdown).</summary>
     public CancellationToken Closed => _closed.Token;
 

@@ -34,6 +34,9 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
     private long _connectedAtTicks;
     private StatelessForwarder? _forwarder;
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
+    // Closing an HTTP session sends DELETE, which the HTTP resilience handler retries with back-off when the server
+    // is already gone (as when the whole app stops): bound the wait so a stopping gateway exits at once.
+    private static readonly TimeSpan s_httpCloseTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Creates the connection (not started).</summary>
     public DownstreamConnection(string name, DownstreamServerOptions options, ServiceEndpointResolver resolver, HttpClient http, ILoggerFactory loggerFactory, TimeProvider time)
@@ -593,7 +596,14 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         if (_dedicated is not null)
         {
             // Per-session clients do not outlive the shared connection: the server they talk to is gone or stopping.
-            await _dedicated.ClearAsync().ConfigureAwait(false);
+            try
+            {
+                await _dedicated.ClearAsync().WaitAsync(s_httpCloseTimeout, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogCloseFailed(_logger, Name, $"per-session clients not closed within {s_httpCloseTimeout.TotalSeconds} s");
+            }
         }
         var client = Interlocked.Exchange(ref _client, null);
         Interlocked.Exchange(ref _connectedAtTicks, 0);
@@ -604,8 +614,10 @@ public sealed partial class DownstreamConnection : IAsyncDisposable
         {
             try
             {
-                // Disposing the client ends a stdio child (the SDK kills its process tree) or the HTTP session.
-                await client.DisposeAsync().ConfigureAwait(false);
+                // Disposing the client ends a stdio child (the SDK kills its process tree, bounded by the transport's
+                // own shutdown timeout) or the HTTP session (bounded here).
+                var closing = client.DisposeAsync().AsTask();
+                await (_dedicated is null ? closing : closing.WaitAsync(s_httpCloseTimeout, _time)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

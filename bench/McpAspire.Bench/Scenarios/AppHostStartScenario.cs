@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Sockets;
+using McpAspire.TestSupport;
 
 namespace McpAspire.Bench.Scenarios;
 
@@ -119,21 +120,23 @@ public sealed class AppHostStartScenario : IScenario
             }
         }
         var startSeconds = sw.Elapsed.TotalSeconds;
-        var tree = AppHostTree(process.Id);
+        // The AppHost itself, its descendants, and DCP (detached) with everything under it.
+        List<int> tree = [process.Id, .. ProcessTable.AppHostTree(process.Id)];
         sw.Restart();
         using (var kill = Process.Start("kill", ["-TERM", "--", $"-{process.Id.ToString(CultureInfo.InvariantCulture)}"]))
         {
             kill.WaitForExit();
         }
-        while (tree.Any(ProcessTree.IsAlive) && sw.Elapsed < TimeSpan.FromSeconds(60))
+        while (tree.Any(ProcessTable.IsAlive) && sw.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(20, ct);
         }
         var stopSeconds = sw.Elapsed.TotalSeconds;
-        var left = tree.Count(ProcessTree.IsAlive);
-        foreach (var pid in tree.Where(ProcessTree.IsAlive))
+        var left = tree.Count(ProcessTable.IsAlive);
+        foreach (var pid in tree.Where(ProcessTable.IsAlive))
         {
-            ProcessTree.Signal(pid, 9);
+            using var kill9 = Process.Start("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]);
+            kill9.WaitForExit();
         }
         if (!healthy)
         {
@@ -145,31 +148,6 @@ public sealed class AppHostStartScenario : IScenario
             Console.Error.WriteLine($"apphost-start: {left} process(es) of {Path.GetFileName(dll)} left 60 s after SIGTERM");
         }
         return (startSeconds, stopSeconds, left);
-    }
-
-    /// <summary>The AppHost, its descendants, and DCP (detached: <c>--monitor PID</c>, parent 1) with everything under it.</summary>
-    private static List<int> AppHostTree(int appHost)
-    {
-        var result = new HashSet<int>(ProcessTree.Descendants(appHost)) { appHost };
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains($"--monitor {appHost.ToString(CultureInfo.InvariantCulture)} ", StringComparison.Ordinal))
-                {
-                    result.Add(pid);
-                    result.UnionWith(ProcessTree.Descendants(pid));
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return result.ToList();
     }
 
     private static int FreePort()

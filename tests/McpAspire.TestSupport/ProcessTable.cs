@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace McpAspire.EndToEnd.Tests;
+namespace McpAspire.TestSupport;
 
 /// <summary>Reads /proc to find processes by PID and by ancestry, so tests can prove nothing is left behind.</summary>
-internal static class ProcessTable
+public static class ProcessTable
 {
     /// <summary>True when the PID exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)

@@ -41,9 +41,9 @@ internal sealed class WorkloadFactory(KubernetesPublishOptions options)
                     ["memory"] = new(options.MemoryLimit),
                 },
             },
-            ReadinessProbe = Probe("/health", periodSeconds: 5, failureThreshold: 3),
-            LivenessProbe = Probe("/alive", periodSeconds: 10, failureThreshold: 6),
-            StartupProbe = Probe("/alive", periodSeconds: 2, failureThreshold: 30),
+            ReadinessProbe = Probe(name, "/health", periodSeconds: 5, failureThreshold: 3),
+            LivenessProbe = Probe(name, "/alive", periodSeconds: 10, failureThreshold: 6),
+            StartupProbe = Probe(name, "/alive", periodSeconds: 2, failureThreshold: 30),
             SecurityContext = new V1SecurityContext
             {
                 RunAsNonRoot = true,
@@ -112,9 +112,16 @@ internal sealed class WorkloadFactory(KubernetesPublishOptions options)
         };
     }
 
-    private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
+    // The kubelet probes with the pod's IP as Host, which the services' request guard refuses (Security:AllowedHosts
+    // names the Service); the probe says the Service's name instead.
+    private static V1Probe Probe(string name, string path, int periodSeconds, int failureThreshold) => new()
     {
-        HttpGet = new V1HTTPGetAction { Path = path, Port = HttpPortName },
+        HttpGet = new V1HTTPGetAction
+        {
+            Path = path,
+            Port = HttpPortName,
+            HttpHeaders = [new V1HTTPHeader { Name = "Host", Value = name }],
+        },
         PeriodSeconds = periodSeconds,
         TimeoutSeconds = 3,
         FailureThreshold = failureThreshold,

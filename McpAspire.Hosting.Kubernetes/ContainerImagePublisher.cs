@@ -17,7 +17,7 @@ internal sealed class ContainerImagePublisher(KubernetesPublishOptions options, 
         var repository = image[..colon];
         var arguments = new List<string>
         {
-            "publish", projectPath, "-c", "Release", "-t:PublishContainer", "-nologo",
+            "publish", projectPath, "-c", options.ImageConfiguration, "-t:PublishContainer", "-nologo",
             $"-p:ContainerRepository={repository}",
             $"-p:ContainerImageTag={image[(colon + 1)..]}",
             $"-p:ContainerArchiveOutputPath={Path.Combine(Path.GetFullPath(outputDirectory), ArchiveName(resourceName))}",

@@ -85,6 +85,12 @@ public sealed class KubernetesPublishOptions
     /// <summary>Base image of the container images (the SDK's <c>ContainerBaseImage</c>; empty: the SDK's default).</summary>
     public string? ContainerBaseImage { get; set; }
 
+    /// <summary>The build configuration of the images.</summary>
+    public string ImageConfiguration { get; set; } = "Release";
+
+    /// <summary>The project resources whose images are built (empty: all), e.g. <c>--Kubernetes:ImageResources:0=gateway</c>.</summary>
+    public IList<string> ImageResources { get; } = [];
+
     /// <summary>The full image reference of a project resource.</summary>
     public string ImageFor(string resourceName) =>
         (string.IsNullOrEmpty(ImageRegistry) ? "" : ImageRegistry.TrimEnd('/') + "/") + ImagePrefix + resourceName + ":" + ImageTag;

@@ -42,7 +42,8 @@ public static class KubernetesPublishingExtensions
         {
             var output = Path.Combine(context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory(), "images");
             var images = new ContainerImagePublisher(options, context.Logger);
-            foreach (var project in context.Model.Resources.OfType<ProjectResource>())
+            foreach (var project in context.Model.Resources.OfType<ProjectResource>()
+                .Where(p => options.ImageResources.Count == 0 || options.ImageResources.Contains(p.Name)))
             {
                 await images.PublishAsync(project.Name, project.GetProjectMetadata().ProjectPath, output, context.CancellationToken).ConfigureAwait(false);
             }

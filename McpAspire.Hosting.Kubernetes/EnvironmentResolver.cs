@@ -10,12 +10,15 @@ namespace McpAspire.Hosting.Kubernetes;
 /// endpoints become the Kubernetes Service of their resource (<c>http://toolhost:8080</c>), secret parameters keys of
 /// the app's Secret, connection strings are composed the same way (the external Redis's is one secret key).
 /// </summary>
-internal sealed class EnvironmentResolver(KubernetesPublishOptions options, IReadOnlyCollection<string> serviceKeysSeen)
+internal sealed class EnvironmentResolver(KubernetesPublishOptions options)
 {
-    private readonly HashSet<string> _secretKeys = [.. serviceKeysSeen];
+    private readonly HashSet<string> _secretKeys = new(StringComparer.Ordinal);
 
-    /// <summary>Every secret key a resolved variable refers to.</summary>
+    /// <summary>Every secret key a resolved variable refers to, and those added with <see cref="RequireSecretKey"/>.</summary>
     public IReadOnlyCollection<string> SecretKeys => _secretKeys;
+
+    /// <summary>Records a key the Secret must hold though no service variable refers to it (the in-cluster Redis's password).</summary>
+    public void RequireSecretKey(string key) => _secretKeys.Add(key);
 
     /// <summary>The raw environment of <paramref name="resource"/> as its callbacks build it in <paramref name="context"/>.</summary>
     public static async Task<Dictionary<string, object>> GatherAsync(IResource resource, DistributedApplicationExecutionContext context, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal sealed class KubernetesManifestPublisher(KubernetesPublishOptions optio
     /// <summary>Builds every object of the model, in the order they are written.</summary>
     public async Task<KubernetesManifests> BuildAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext context, CancellationToken cancellationToken)
     {
-        var resolver = new EnvironmentResolver(options, []);
+        var resolver = new EnvironmentResolver(options);
         var workloads = new WorkloadFactory(options);
         var scaling = new FrontScalingFactory(options);
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
@@ -60,7 +60,7 @@ internal sealed class KubernetesManifestPublisher(KubernetesPublishOptions optio
             var redisObjects = new RedisStatefulSetFactory(options);
             objects.Add(redisObjects.StatefulSet(redis.Name, passwordKey));
             objects.Add(RedisStatefulSetFactory.Service(redis.Name));
-            resolver = new EnvironmentResolver(options, [.. resolver.SecretKeys, passwordKey]);
+            resolver.RequireSecretKey(passwordKey);
         }
         return new KubernetesManifests(objects, [.. resolver.SecretKeys.Order(StringComparer.Ordinal)]);
     }

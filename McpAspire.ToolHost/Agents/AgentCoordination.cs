@@ -37,6 +37,7 @@ public static class AgentCoordination
         builder.Services.AddSingleton<MessageTypeRegistry>();
         builder.Services.AddSingleton<MessageRouter>();
         builder.Services.AddSingleton<SystemStatusReader>();
+        builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentConfigurationValidator>();
         builder.Services.AddSingleton<SharedStateStore>();
         builder.Services.AddSingleton<MailboxSignals>();
@@ -58,7 +59,11 @@ public static class AgentCoordination
             .WithTools<SharedStateTools>(json)
             .WithResources<AgentResources>()
             .WithResources<SystemStatusResource>()
+            .WithTools<ErrorTools>(json)
+            .WithResources<ErrorTools>()
             .WithPrompts<AgentPrompts>()
+            // Outermost: classify, retry and record whatever the inner filters and the tool throw.
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap))
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
             {
                 ToolArgumentValidator.Validate(request);

@@ -26,6 +26,8 @@ namespace McpAspire.ToolHost.Agents;
 [JsonSerializable(typeof(MessageTypeRemoval))]
 [JsonSerializable(typeof(StoredMessageType))]
 [JsonSerializable(typeof(SystemStatus))]
+[JsonSerializable(typeof(ToolError))]
+[JsonSerializable(typeof(ToolErrorReport))]
 [JsonSerializable(typeof(RoutingRule))]
 [JsonSerializable(typeof(RoutingRuleList))]
 [JsonSerializable(typeof(RoutingRuleRemoval))]

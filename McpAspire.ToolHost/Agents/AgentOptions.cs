@@ -83,6 +83,18 @@ public sealed class AgentOptions
     [Range(0, 8 * 1024 * 1024)]
     public int CompressionThresholdBytes { get; set; } = 4096;
 
+    /// <summary>Tool errors kept in the shared history (newest first).</summary>
+    [Range(1, 100_000)]
+    public int MaxErrorHistory { get; set; } = 1000;
+
+    /// <summary>Extra attempts for a read-only or idempotent tool call that failed on Redis or a timeout.</summary>
+    [Range(0, 10)]
+    public int RetryAttempts { get; set; } = 2;
+
+    /// <summary>Wait before the first retry (doubling for each next one).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "ToolHost:Agents:RetryDelay must be between 0 and 30 s.")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Ordered routing rules every replica applies before those agents add (<see cref="RoutingRuleSettings"/>).</summary>
     public IList<RoutingRuleSettings> RoutingRules { get; set; } = [];
 

@@ -12,7 +12,7 @@ internal static class AgentPermissions
         var agent = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw AgentCoordinationException.UnknownAgent(id);
         if (agent.Status != "active" || !agent.Capabilities.Contains(capability, StringComparer.Ordinal))
         {
-            throw new AgentCoordinationException($"Agent '{id}' may not {what}: it must be active and have the capability '{capability}'.");
+            throw new AgentCoordinationException($"Agent '{id}' may not {what}: it must be active and have the capability '{capability}'.", ErrorCategories.Permission);
         }
         return id;
     }

@@ -143,10 +143,10 @@ internal sealed class AgentStore
             {
                 "unknown_agent" => AgentCoordinationException.UnknownAgent(target),
                 "unknown_sender" => new AgentCoordinationException($"Unknown sender agent '{from}': register it with agents_register or omit 'from'."),
-                "no_agent" => new AgentCoordinationException($"No active agent has capability '{target}' (agents must be registered and heartbeating)."),
+                "no_agent" => new AgentCoordinationException($"No active agent has capability '{target}' (agents must be registered and heartbeating).", ErrorCategories.Routing),
                 "queue_full" => route == "direct"
-                    ? new AgentCoordinationException($"Mailbox of agent '{target}' is full ({_options.MaxQueueLength} undelivered messages); the agent must receive messages before more can be sent.")
-                    : new AgentCoordinationException($"Every active agent with capability '{target}' has a full mailbox ({_options.MaxQueueLength} undelivered messages)."),
+                    ? new AgentCoordinationException($"Mailbox of agent '{target}' is full ({_options.MaxQueueLength} undelivered messages); the agent must receive messages before more can be sent.", ErrorCategories.QueueFull)
+                    : new AgentCoordinationException($"Every active agent with capability '{target}' has a full mailbox ({_options.MaxQueueLength} undelivered messages).", ErrorCategories.QueueFull),
                 var other => new AgentCoordinationException($"Send failed: {other}."),
             };
         }

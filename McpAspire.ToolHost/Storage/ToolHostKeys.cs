@@ -9,7 +9,7 @@ namespace McpAspire.ToolHost.Storage;
 /// <item><c>agent:{id}</c> hash; <c>mbox:{id}</c> list of undelivered entries; <c>hist:{id}</c> zset seq → entry (replay).</item>
 /// <item><c>cap:{capability}</c> set of agent ids; <c>rr:{capability}</c> round-robin counter.</item>
 /// <item><c>seq</c> message sequence; <c>stats</c> hash of counters; <c>ctx:{key}</c>, <c>handle:{id}</c> strings with TTL.</item>
-/// <item><c>types</c> hash name → declared message type (JSON); <c>rules</c> hash name → agent routing rule (JSON), <c>rules:hits</c> hash name → hits, <c>rules:seq</c> order counter.</item>
+/// <item><c>types</c> hash name → declared message type (JSON); <c>rules</c> hash name → agent routing rule (JSON), <c>rules:hits</c> hash name → hits, <c>rules:seq</c> order counter; <c>errors</c> list of recent tool errors (JSON, newest first, capped), <c>errors:counts</c> hash category:severity → count.</item>
 /// <item><c>events</c> pub/sub channel: <c>agent:{id}</c>, <c>mailbox:{id}</c>, <c>list</c>, <c>types</c>, <c>rules</c>.</item>
 /// </list>
 /// Redis Cluster: every key carries the configured prefix as one hash tag (<c>toolhost:{toolhost}:agent:a1</c>), so
@@ -33,6 +33,8 @@ internal sealed class ToolHostKeys
         Rules = Prefix + "rules";
         RuleHits = Prefix + "rules:hits";
         RuleSequence = Prefix + "rules:seq";
+        Errors = Prefix + "errors";
+        ErrorCounts = Prefix + "errors:counts";
     }
 
     public string Prefix { get; }
@@ -55,6 +57,10 @@ internal sealed class ToolHostKeys
     public string RuleHits { get; }
 
     public string RuleSequence { get; }
+
+    public string Errors { get; }
+
+    public string ErrorCounts { get; }
 
     public string Agent(string id) => Prefix + "agent:" + id;
 

@@ -81,7 +81,7 @@ internal sealed partial class CompiledRoutingRule
         "drop" => new RouteDecision("drop", to ?? capability!, Name),
         "direct" => new RouteDecision("direct", Settings.To!, Name),
         _ => new RouteDecision(Action, Settings.RewriteCapability ?? capability
-            ?? throw new AgentCoordinationException($"Routing rule '{Name}' routes by capability ({Action}) but the message is sent to an agent and the rule has no rewriteCapability; nothing was sent."), Name),
+            ?? throw new AgentCoordinationException($"Routing rule '{Name}' routes by capability ({Action}) but the message is sent to an agent and the rule has no rewriteCapability; nothing was sent.", ErrorCategories.Routing), Name),
     };
 
     public RoutingRule ToRule(long hits) => new(Name, Action, Settings.Type, Settings.SenderCapability, Settings.TargetCapability, Settings.TargetAgent, Settings.To, Settings.RewriteCapability, Source, hits);

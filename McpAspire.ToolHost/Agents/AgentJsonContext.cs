@@ -21,4 +21,9 @@ namespace McpAspire.ToolHost.Agents;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(MessageTypeDefinition))]
+[JsonSerializable(typeof(MessageTypeList))]
+[JsonSerializable(typeof(MessageTypeRemoval))]
+[JsonSerializable(typeof(StoredMessageType))]
+[JsonSerializable(typeof(Dictionary<string, StoredMessageType>))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -17,13 +17,16 @@ public sealed class RealClientTests(RealTopologyFixture fixture) : IClassFixture
     private static readonly (string Tool, object Args)[] s_calls =
     [
         ("echo", new { message = "héllo ✓" }),
-        ("agents_register", new { name = "Ada", id = Agent, capabilities = new[] { "review" } }),
+        ("agents_register", new { name = "Ada", id = Agent, capabilities = new[] { "review", "types:admin" } }),
         ("agents_heartbeat", new { id = Agent }),
         ("agents_list", new { }),
         ("agents_stats", new { }),
         ("messages_send", new { type = "task.assign", payload = new { file = "a.cs", lines = new[] { 1, 2 } }, to = Agent }),
         ("messages_replay", new { agentId = Agent }),
         ("messages_receive", new { agentId = Agent }),
+        ("message_types_declare", new { name = "real.note", from = Agent, schema = new { type = "object", properties = new { text = new { type = "string" } } }, defaultTtlSeconds = 60 }),
+        ("message_types_list", new { }),
+        ("message_types_remove", new { name = "real.note", from = Agent }),
         ("context_put", new { key = "real/k1", value = new { nested = new[] { 1, 2 } } }),
         ("context_get", new { key = "real/k1" }),
         ("handles_create", new { value = "a value" }),

@@ -35,7 +35,8 @@ public static class AgentCoordination
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentStore>();
         builder.Services.AddSingleton<MessageTypeRegistry>();
-        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, MessageTypesFileValidator>();
+        builder.Services.AddSingleton<MessageRouter>();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentConfigurationValidator>();
         builder.Services.AddSingleton<SharedStateStore>();
         builder.Services.AddSingleton<MailboxSignals>();
         builder.Services.AddSingleton<ResourceNotifier>();
@@ -52,6 +53,7 @@ public static class AgentCoordination
         mcp.WithTools<AgentTools>(json)
             .WithTools<MessageTools>(json)
             .WithTools<MessageTypeTools>(json)
+            .WithTools<RoutingRuleTools>(json)
             .WithTools<SharedStateTools>(json)
             .WithResources<AgentResources>()
             .WithPrompts<AgentPrompts>()

@@ -14,17 +14,19 @@ internal sealed partial class AgentEventListener : BackgroundService
     private readonly MailboxSignals _signals;
     private readonly ResourceNotifier _notifier;
     private readonly MessageTypeRegistry _types;
+    private readonly MessageRouter _router;
     private readonly ToolHostKeys _keys;
     private readonly ILogger<AgentEventListener> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _subscribed;
 
-    public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, MessageTypeRegistry types, IOptions<AgentOptions> options, ILogger<AgentEventListener> logger)
+    public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, MessageTypeRegistry types, MessageRouter router, IOptions<AgentOptions> options, ILogger<AgentEventListener> logger)
     {
         _redis = redis;
         _signals = signals;
         _notifier = notifier;
         _types = types;
+        _router = router;
         _keys = new ToolHostKeys(options.Value.KeyPrefix);
         _logger = logger;
     }
@@ -60,6 +62,7 @@ internal sealed partial class AgentEventListener : BackgroundService
                 // Changes made while unsubscribed were not heard: let every waiter look again, read types again.
                 _signals.SignalAll();
                 _types.Invalidate();
+                _router.Invalidate();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -116,6 +119,10 @@ internal sealed partial class AgentEventListener : BackgroundService
         if (message == "types")
         {
             _types.Invalidate();
+        }
+        else if (message == "rules")
+        {
+            _router.Invalidate();
         }
         else if (message.StartsWith("mailbox:", StringComparison.Ordinal))
         {

@@ -25,5 +25,9 @@ namespace McpAspire.ToolHost.Agents;
 [JsonSerializable(typeof(MessageTypeList))]
 [JsonSerializable(typeof(MessageTypeRemoval))]
 [JsonSerializable(typeof(StoredMessageType))]
+[JsonSerializable(typeof(RoutingRule))]
+[JsonSerializable(typeof(RoutingRuleList))]
+[JsonSerializable(typeof(RoutingRuleRemoval))]
+[JsonSerializable(typeof(RoutingRuleSettings))]
 [JsonSerializable(typeof(Dictionary<string, StoredMessageType>))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;

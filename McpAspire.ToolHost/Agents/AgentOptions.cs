@@ -78,4 +78,12 @@ public sealed class AgentOptions
     [Required]
     [RegularExpression("^[A-Za-z0-9._:/-]{1,128}$", ErrorMessage = "ToolHost:Agents:TypeAdminCapability must be 1-128 of [A-Za-z0-9._:/-].")]
     public string TypeAdminCapability { get; set; } = "types:admin";
+
+    /// <summary>Ordered routing rules every replica applies before those agents add (<see cref="RoutingRuleSettings"/>).</summary>
+    public IList<RoutingRuleSettings> RoutingRules { get; set; } = [];
+
+    /// <summary>The capability an agent needs to add or remove routing rules with the tools.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._:/-]{1,128}$", ErrorMessage = "ToolHost:Agents:RulesAdminCapability must be 1-128 of [A-Za-z0-9._:/-].")]
+    public string RulesAdminCapability { get; set; } = "rules:admin";
 }

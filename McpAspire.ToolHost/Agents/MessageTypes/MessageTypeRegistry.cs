@@ -20,8 +20,7 @@ internal sealed class MessageTypeRegistry
     private readonly ToolHostKeys _keys;
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<string, Entry> _configured;
-    private volatile FrozenDictionary<string, Entry>? _declared;
-    private long _version;
+    private readonly ChangeAnnouncedSnapshot<FrozenDictionary<string, Entry>> _declared;
 
     public MessageTypeRegistry(IConnectionMultiplexer redis, IOptions<AgentOptions> options, IHostEnvironment environment, TimeProvider time)
     {
@@ -31,15 +30,12 @@ internal sealed class MessageTypeRegistry
         _time = time;
         _configured = MessageTypesFile.Load(_options.MessageTypesFile, environment.ContentRootPath, _options)
             .ToFrozenDictionary(t => t.Definition.Name, t => new Entry(t.Definition, t.Schema), StringComparer.Ordinal);
+        _declared = new ChangeAnnouncedSnapshot<FrozenDictionary<string, Entry>>(LoadDeclaredAsync);
         redis.ConnectionRestored += (_, _) => Invalidate();
     }
 
     /// <summary>Forget the declared types (another replica changed them, or changes may have been missed).</summary>
-    public void Invalidate()
-    {
-        Interlocked.Increment(ref _version);
-        _declared = null;
-    }
+    public void Invalidate() => _declared.Invalidate();
 
     /// <summary>Validates and builds a definition; throws <see cref="AgentCoordinationException"/> saying what is wrong.</summary>
     public static (MessageTypeDefinition Definition, MessageTypeSchema? Schema) Compile(string name, StoredMessageType stored, string source, AgentOptions options)
@@ -83,7 +79,7 @@ internal sealed class MessageTypeRegistry
     /// <summary>Every declared type, configured ones first.</summary>
     public async Task<IReadOnlyList<MessageTypeDefinition>> ListAsync(CancellationToken cancellationToken)
     {
-        var declared = await DeclaredAsync(cancellationToken).ConfigureAwait(false);
+        var declared = await _declared.GetAsync(cancellationToken).ConfigureAwait(false);
         return [.. _configured.Values.Select(e => e.Definition).OrderBy(d => d.Name, StringComparer.Ordinal),
             .. declared.Values.Where(e => !_configured.ContainsKey(e.Definition.Name)).Select(e => e.Definition).OrderBy(d => d.Name, StringComparer.Ordinal)];
     }
@@ -129,17 +125,12 @@ internal sealed class MessageTypeRegistry
         {
             return configured;
         }
-        var declared = await DeclaredAsync(cancellationToken).ConfigureAwait(false);
+        var declared = await _declared.GetAsync(cancellationToken).ConfigureAwait(false);
         return declared.GetValueOrDefault(type);
     }
 
-    private async ValueTask<FrozenDictionary<string, Entry>> DeclaredAsync(CancellationToken cancellationToken)
+    private async Task<FrozenDictionary<string, Entry>> LoadDeclaredAsync(CancellationToken cancellationToken)
     {
-        if (_declared is { } cached)
-        {
-            return cached;
-        }
-        var version = Interlocked.Read(ref _version);
         var fields = await _redis.GetDatabase().HashGetAllAsync(_keys.Types).WaitAsync(cancellationToken).ConfigureAwait(false);
         var entries = new Dictionary<string, Entry>(fields.Length, StringComparer.Ordinal);
         foreach (var field in fields)
@@ -156,12 +147,6 @@ internal sealed class MessageTypeRegistry
             {
             }
         }
-        var built = entries.ToFrozenDictionary(StringComparer.Ordinal);
-        // Keep it only if no change was announced meanwhile (else the next send reads again).
-        if (Interlocked.Read(ref _version) == version)
-        {
-            _declared = built;
-        }
-        return built;
+        return entries.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class MessageTypeTools
         CancellationToken cancellationToken = default)
     {
         var type = AgentInput.MessageType(name, "name");
-        var declarer = await RequireAdminAsync(from, cancellationToken).ConfigureAwait(false);
+        var declarer = await AgentPermissions.RequireCapabilityAsync(_store, from, _options.TypeAdminCapability, "change message types", cancellationToken).ConfigureAwait(false);
         if (schema is { } s)
         {
             AgentInput.Json(s, _options.MaxPayloadBytes, "schema");
@@ -59,18 +59,7 @@ internal sealed class MessageTypeTools
         CancellationToken cancellationToken = default)
     {
         var type = AgentInput.MessageType(name, "name");
-        await RequireAdminAsync(from, cancellationToken).ConfigureAwait(false);
+        await AgentPermissions.RequireCapabilityAsync(_store, from, _options.TypeAdminCapability, "change message types", cancellationToken).ConfigureAwait(false);
         return new MessageTypeRemoval(type, await _types.RemoveAsync(type, cancellationToken).ConfigureAwait(false));
-    }
-
-    private async Task<string> RequireAdminAsync(string from, CancellationToken cancellationToken)
-    {
-        var id = AgentInput.AgentId(from, "from");
-        var agent = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw AgentCoordinationException.UnknownAgent(id);
-        if (agent.Status != "active" || !agent.Capabilities.Contains(_options.TypeAdminCapability, StringComparer.Ordinal))
-        {
-            throw new AgentCoordinationException($"Agent '{id}' may not change message types: it must be active and have the capability '{_options.TypeAdminCapability}'.");
-        }
-        return id;
     }
 }

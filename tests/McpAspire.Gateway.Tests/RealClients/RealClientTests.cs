@@ -17,7 +17,7 @@ public sealed class RealClientTests(RealTopologyFixture fixture) : IClassFixture
     private static readonly (string Tool, object Args)[] s_calls =
     [
         ("echo", new { message = "héllo ✓" }),
-        ("agents_register", new { name = "Ada", id = Agent, capabilities = new[] { "review", "types:admin" } }),
+        ("agents_register", new { name = "Ada", id = Agent, capabilities = new[] { "review", "types:admin", "rules:admin" } }),
         ("agents_heartbeat", new { id = Agent }),
         ("agents_list", new { }),
         ("agents_stats", new { }),
@@ -27,6 +27,9 @@ public sealed class RealClientTests(RealTopologyFixture fixture) : IClassFixture
         ("message_types_declare", new { name = "real.note", from = Agent, schema = new { type = "object", properties = new { text = new { type = "string" } } }, defaultTtlSeconds = 60 }),
         ("message_types_list", new { }),
         ("message_types_remove", new { name = "real.note", from = Agent }),
+        ("routing_rules_add", new { name = "real-quiet", action = "drop", from = Agent, type = "real.debug" }),
+        ("routing_rules_list", new { }),
+        ("routing_rules_remove", new { name = "real-quiet", from = Agent }),
         ("context_put", new { key = "real/k1", value = new { nested = new[] { 1, 2 } } }),
         ("context_get", new { key = "real/k1" }),
         ("handles_create", new { value = "a value" }),

@@ -46,7 +46,7 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     // Downstream MCP servers: the tool host, found by service discovery, plus whatever mcp-servers.json lists
     // (the mcpServers format IDE assistants use; the gateway reloads it while running).
     .WithEnvironment("Gateway__Servers__toolhost__Url", "https+http://toolhost/mcp")
-    .WithEnvironment("Gateway__ServersFile", "../McpAspire.AppHost/mcp-servers.json")
+    .WithConfigFile("Gateway__ServersFile", "mcp-servers.json")
     .WaitFor(stateService)
     .WaitFor(toolHost);
 
@@ -65,6 +65,10 @@ if (builder.ExecutionContext.IsRunMode && gatewayAuth.Count == 0)
 {
     gateway.WithEnvironment("Gateway__Auth__AllowAnonymous", "true");
 }
+
+// `--operation publish --step publish-kubernetes` (manifests) or `publish-kubernetes-images` (OCI archives); the
+// README's "Deploy to Kubernetes" says what to set (`Kubernetes:*`).
+builder.AddKubernetesPublishing();
 
 builder.Build().Run();
 

@@ -28,10 +28,9 @@ public static class ToolHostApp
             .ValidateOnStart();
 
         var profile = builder.Configuration[$"{ToolHostOptions.SectionName}:Profile"] ?? ToolHostOptions.DefaultProfile;
-        // ToolHost:SessionStore=state (replicas sharing 2025 sessions through the state service) still runs on the
-        // McpAspire.Mcp endpoint until session migration and the shared event stream are on the SDK (see README).
+        // ToolHost:SessionStore=state: replicas share 2025 sessions (records in the state service, events in Redis).
         var shared = string.Equals(builder.Configuration[$"{ToolHostOptions.SectionName}:SessionStore"], ToolHostOptions.StateSessionStore, StringComparison.Ordinal);
-        var mcp = shared ? AddSharedSessionEndpoint(builder) : AddSdkEndpoint(builder);
+        var mcp = AddSdkEndpoint(builder, shared);
         mcp.WithListCacheHints(TimeSpan.FromSeconds(60))
             .WithTools<EchoTool>()
             // 2026-07-28 listen streams (list changes, and resource updates when the agent features are on).
@@ -56,17 +55,16 @@ public static class ToolHostApp
         server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(ToolHostApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
     }
 
-    // The SDK's Streamable HTTP (2025 sessions and stateless 2026-07-28 on one path) and legacy SSE, events for
-    // Last-Event-ID in the distributed cache.
-    private static IMcpServerBuilder AddSdkEndpoint(WebApplicationBuilder builder)
+    // The SDK's Streamable HTTP (2025 sessions and stateless 2026-07-28 on one path) and legacy SSE; events for
+    // Last-Event-ID in the distributed cache (one replica) or, with shared sessions, in Redis.
+    private static IMcpServerBuilder AddSdkEndpoint(WebApplicationBuilder builder, bool shared)
     {
         var sessions = new ToolHostSessions();
         builder.Services.AddSingleton(sessions);
         builder.Services.AddHealthChecks().AddCheck<ToolHostSessions>("mcp");
-        builder.Services.AddDistributedMemoryCache();
         // MCP9006: stateful sessions and their resumability are what 2025 clients need.
 #pragma warning disable MCP9006
-        return builder.Services.AddMcpServer(ConfigureServer)
+        var mcp = builder.Services.AddMcpServer(ConfigureServer)
             .WithHttpTransport(http =>
             {
                 // 2025 clients (initialize) get sessions; 2026-07-28 clients are served statelessly on the same path.
@@ -78,17 +76,24 @@ public static class ToolHostApp
                 http.RunSessionHandler = sessions.RunAsync;
 #pragma warning restore MCPEXP002
             })
-            // Last-Event-ID resumability (SEP-1699 polling included): events go to the distributed cache.
-            .WithDistributedCacheEventStreamStore()
             .WithToolCallSpans();
+        if (shared)
+        {
+            // Session records in the state service (SessionSharing:*), events in the tool host's Redis.
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(McpAspire.ToolHost.Agents.AgentCoordination.RedisConnectionName)))
+            {
+                throw new InvalidOperationException("ToolHost:SessionStore=state needs Redis (ConnectionStrings:redis) for the shared event streams.");
+            }
+            builder.Services.Configure<McpAspire.SessionSharing.SessionSharingOptions>(o => o.Principal = "toolhost");
+            mcp.WithSharedSessions();
+        }
+        else
+        {
+            // Last-Event-ID resumability (SEP-1699 polling included): events go to the distributed cache.
+            builder.Services.AddDistributedMemoryCache();
+            mcp.WithDistributedCacheEventStreamStore();
+        }
 #pragma warning restore MCP9006
-    }
-
-    // Replicas sharing 2025 sessions and their event streams through the state service (McpAspire.Mcp endpoint).
-    private static IMcpServerBuilder AddSharedSessionEndpoint(WebApplicationBuilder builder)
-    {
-        var mcp = builder.Services.AddMcpEndpoint(configureServer: ConfigureServer);
-        builder.Services.AddStateServiceMcpStores();
         return mcp;
     }
 
@@ -99,19 +104,6 @@ public static class ToolHostApp
         var app = builder.Build();
         var options = app.Services.GetRequiredService<IOptions<ToolHostOptions>>().Value;
         var mcpPath = options.McpPath;
-        if (options.SessionStore == ToolHostOptions.StateSessionStore)
-        {
-            var endpoint = app.Services.GetRequiredService<IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>>().Value;
-            app.RequireServiceKey(o =>
-            {
-                o.JsonRpcPaths.Add(mcpPath);
-                o.JsonRpcPaths.Add(endpoint.LegacySsePath);
-                o.JsonRpcPaths.Add(endpoint.LegacyMessagePath);
-            });
-            app.MapDefaultEndpoints();
-            app.MapMcpEndpoint(mcpPath);
-            return app;
-        }
         // Only McpAspire services holding the AppHost's key (the gateway) may call tools; MCP paths refuse with JSON-RPC.
         app.RequireServiceKey(o =>
         {
@@ -120,7 +112,17 @@ public static class ToolHostApp
             o.JsonRpcPaths.Add(mcpPath.TrimEnd('/') + "/message");
         });
         app.UseMiddleware<McpRequestShapeGuard>(mcpPath);
-        app.UseMiddleware<SessionProtocolVersionTolerance>(mcpPath);
+        if (options.SessionStore == ToolHostOptions.StateSessionStore)
+        {
+            // Session exists and is the caller's (one state round trip), shared GET stream, and MCP-Protocol-Version
+            // pinned to the session's negotiated version: a re-hydrated SDK server learns its version from that header
+            // (dropping it, as the tolerance below does, would leave a migrated session without one).
+            app.UseSharedSessions(mcpPath);
+        }
+        else
+        {
+            app.UseMiddleware<SessionProtocolVersionTolerance>(mcpPath);
+        }
         app.UseMiddleware<InitializeParamsGuard>(mcpPath);
         app.MapDefaultEndpoints();
         app.MapMcp(mcpPath);

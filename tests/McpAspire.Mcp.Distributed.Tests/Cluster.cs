@@ -1,12 +1,15 @@
 using System.ComponentModel;
+using McpAspire.Mcp.Hosting;
 using McpAspire.StateService;
 using McpAspire.TestSupport;
-using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpAspire.Mcp.Distributed.Tests;
@@ -24,9 +27,19 @@ public sealed class AnnounceTool
     }
 }
 
+/// <summary>Test-only echo tool, the call every replica serves.</summary>
+[McpServerToolType]
+public sealed class EchoTool
+{
+    [McpServerTool(Name = "echo")]
+    [Description("Returns the message.")]
+    public static string Echo(string message) => message;
+}
+
 /// <summary>
 /// The real state service (in-process, on a fixed free port so it can be stopped and started again) over a real Redis,
-/// and tool host replicas on their own ports with the state service stores plugged in.
+/// and replicas of an McpAspire.Mcp endpoint (as the gateway hosts it) on their own ports with the state service stores
+/// plugged in.
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
@@ -82,36 +95,49 @@ internal sealed class Cluster : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    /// <summary>Starts a tool host replica with the state service stores; returns its MCP URI.</summary>
+    /// <summary>Starts an MCP endpoint replica with the state service stores; returns its MCP URI.</summary>
     /// <remarks>In a keyed cluster the replica finds the state service as <c>http://statesvc</c> through service discovery
     /// and presents <paramref name="serviceKey"/> (default: the cluster's key), as it would under the AppHost.</remarks>
     public async Task<Replica> StartReplicaAsync(TimeSpan? idleTimeout = null, string? serviceKey = null)
     {
-        var builder = ToolHostApp.CreateBuilder(["--urls", "http://127.0.0.1:0"], b =>
+        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            b.Logging.ClearProviders();
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                // The tool host's shared-session mode (state service stores on the McpAspire.Mcp endpoint).
-                ["ToolHost:SessionStore"] = "state",
-                ["Mcp:StateStore:BaseAddress"] = StateAddress.ToString(),
-                ["Mcp:StateStore:RequestTimeout"] = "00:00:03",
-                // Every request re-checks the record, so a DELETE or expiry elsewhere is seen at once.
-                ["Mcp:Endpoint:SessionTouchInterval"] = "00:00:00",
-                ["Mcp:Endpoint:SessionIdleTimeout"] = (idleTimeout ?? TimeSpan.FromMinutes(10)).ToString("c"),
-            });
-            if (_serviceKey is not null)
-            {
-                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Mcp:StateStore:BaseAddress"] = "http://statesvc/",
-                    ["services:statesvc:http:0"] = StateAddress.ToString().TrimEnd('/'),
-                    ["ServiceAuth:Key"] = serviceKey ?? _serviceKey,
-                });
-            }
+            ["Mcp:StateStore:BaseAddress"] = StateAddress.ToString(),
+            ["Mcp:StateStore:RequestTimeout"] = "00:00:03",
+            // Every request re-checks the record, so a DELETE or expiry elsewhere is seen at once.
+            ["Mcp:Endpoint:SessionTouchInterval"] = "00:00:00",
+            ["Mcp:Endpoint:SessionIdleTimeout"] = (idleTimeout ?? TimeSpan.FromMinutes(10)).ToString("c"),
         });
-        builder.Services.AddMcpServer().WithTools<AnnounceTool>();
-        var app = ToolHostApp.Build(builder);
+        if (_serviceKey is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Mcp:StateStore:BaseAddress"] = "http://statesvc/",
+                ["services:statesvc:http:0"] = StateAddress.ToString().TrimEnd('/'),
+                ["ServiceAuth:Key"] = serviceKey ?? _serviceKey,
+            });
+        }
+        builder.AddServiceDefaults();
+        builder.Services.AddMcpEndpoint(configureServer: server =>
+            {
+                server.Capabilities = new ServerCapabilities { Tools = new ToolsCapability { ListChanged = true } };
+                server.ServerInfo = new Implementation { Name = "distributed-test", Version = "1.0.0" };
+            })
+            .WithTools<EchoTool>()
+            .WithTools<AnnounceTool>();
+        builder.Services.AddStateServiceMcpStores();
+        var app = builder.Build();
+        var endpoint = app.Services.GetRequiredService<IOptions<McpEndpointOptions>>().Value;
+        app.RequireServiceKey(o =>
+        {
+            o.JsonRpcPaths.Add("/mcp");
+            o.JsonRpcPaths.Add(endpoint.LegacySsePath);
+            o.JsonRpcPaths.Add(endpoint.LegacyMessagePath);
+        });
+        app.MapDefaultEndpoints();
+        app.MapMcpEndpoint("/mcp");
         await app.StartAsync();
         _replicas.Add(app);
         var address = app.Urls.First();

@@ -13,9 +13,9 @@ namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
 /// <c>session-store</c>: 2025-11-25 session <c>tools/call echo</c> against the tool host with the in-memory session
-/// store (baseline) and with the state service stores (McpAspire.Mcp.Distributed over a real redis-server), on one
-/// replica and round-robin over two replicas (every request may land on the other one). Arguments:
-/// <c>--clients 16 --seconds 5 --touch-ms 5000</c> (the endpoint's SessionTouchInterval).
+/// store (baseline) and in shared-session mode (<c>ToolHost:SessionStore=state</c>, McpAspire.SessionSharing: records in
+/// the state service, events in a real redis-server), on one replica and round-robin over two replicas (every request
+/// may land on the other one). Arguments: <c>--clients 16 --seconds 5</c>.
 /// </summary>
 public sealed class SessionStoreScenario : IScenario
 {
@@ -29,7 +29,6 @@ public sealed class SessionStoreScenario : IScenario
     {
         var clients = IntArg(args, "--clients", 16);
         var seconds = IntArg(args, "--seconds", 5);
-        var touchMs = IntArg(args, "--touch-ms", 5000);
         await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis, cancellationToken: cancellationToken);
         var state = StateServiceApp.Build([], b =>
         {
@@ -43,9 +42,9 @@ public sealed class SessionStoreScenario : IScenario
         try
         {
             var stateAddress = state.Urls.First();
-            var memory = await StartToolHostAsync(apps, null, touchMs, cancellationToken);
-            var a = await StartToolHostAsync(apps, stateAddress, touchMs, cancellationToken);
-            var b = await StartToolHostAsync(apps, stateAddress, touchMs, cancellationToken);
+            var memory = await StartToolHostAsync(apps, null, null, cancellationToken);
+            var a = await StartToolHostAsync(apps, stateAddress, redis.ConnectionString, cancellationToken);
+            var b = await StartToolHostAsync(apps, stateAddress, redis.ConnectionString, cancellationToken);
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, UseProxy = false };
             using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -63,7 +62,6 @@ public sealed class SessionStoreScenario : IScenario
                 BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", baseline.P99Ms);
             }
             BenchResult.Report(Scenario, "clients", clients, "count");
-            BenchResult.Report(Scenario, "touch_interval", touchMs, "ms");
         }
         finally
         {
@@ -77,16 +75,17 @@ public sealed class SessionStoreScenario : IScenario
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<Uri> StartToolHostAsync(List<WebApplication> apps, string? stateAddress, int touchMs, CancellationToken cancellationToken)
+    private static async Task<Uri> StartToolHostAsync(List<WebApplication> apps, string? stateAddress, string? redis, CancellationToken cancellationToken)
     {
         var app = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Logging.ClearProviders();
-            var settings = new Dictionary<string, string?> { ["Mcp:Endpoint:SessionTouchInterval"] = TimeSpan.FromMilliseconds(touchMs).ToString("c", CultureInfo.InvariantCulture) };
+            var settings = new Dictionary<string, string?>();
             if (stateAddress is not null)
             {
                 settings["ToolHost:SessionStore"] = "state";
-                settings["Mcp:StateStore:BaseAddress"] = stateAddress;
+                settings["SessionSharing:StateBaseAddress"] = stateAddress;
+                settings["ConnectionStrings:redis"] = redis;
             }
             b.Configuration.AddInMemoryCollection(settings);
         });

@@ -17,6 +17,7 @@ var serviceKey = builder.AddServiceKey();
 
 var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
     .WithRandomPortInRunMode(builder)
+    .WithDirectLaunchInRunMode()
     .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
     .WithAllowedHostsInManifest(builder)
@@ -26,6 +27,7 @@ var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc
 
 var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
     .WithRandomPortInRunMode(builder)
+    .WithDirectLaunchInRunMode()
     .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
     .WithAllowedHostsInManifest(builder)
@@ -36,6 +38,7 @@ var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
 var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
     .WithReplicaCountInManifest()
+    .WithDirectLaunchInRunMode()
     .WithRestartOnCrash()
     // The stable front port (DCP's proxy spreads connections over the replicas): assistants keep one URL across runs.
     .WithEndpoint("http", e => e.Port = builder.Configuration.GetValue("Gateway:Port", 7080))

@@ -15,6 +15,7 @@ public static class ChaosReport
             ["scenario"] = "chaos", ["metric"] = "run", ["seed"] = summary.Options.Seed, ["duration_s"] = summary.Options.Duration.TotalSeconds,
             ["faults"] = summary.Faults.Count, ["session_clients"] = summary.Options.SessionClients,
             ["stateless_clients"] = summary.Options.StatelessClients, ["agent_pairs"] = summary.Options.AgentPairs,
+            ["cores"] = Environment.ProcessorCount, ["load_avg_1m_start_end"] = new JsonArray(recorder.LoadAverages.Select(l => (JsonNode)l).ToArray()),
         };
         yield return Figure("messages_sent", ledger.SentCount, "count");
         yield return Figure("messages_received", ledger.ReceivedCount, "count");

@@ -25,6 +25,7 @@ public static class ChaosRun
         }
 
         var recorder = new Recorder(TimeProvider.System);
+        recorder.SampleLoad();
         recorder.Note($"serving; seed {options.Seed}, {options.Duration}, plan: {string.Join(", ", plan.Select(p => $"{p.At:F0}s {p.Kind}"))}");
         var ledger = new MessageLedger();
         var call = new McpCall(http, app.McpUrl, recorder, options.RequestTimeout);
@@ -52,6 +53,7 @@ public static class ChaosRun
             await Task.Delay(TimeSpan.FromSeconds(left), cancellationToken).ConfigureAwait(false);
         }
         var soakEnd = recorder.Now;
+        recorder.SampleLoad();
         await stopSamples.CancelAsync().ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         recorder.Note("workload stopping; draining mailboxes");

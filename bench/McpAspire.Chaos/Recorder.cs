@@ -76,6 +76,21 @@ public sealed class Recorder
 
     public ConcurrentQueue<string> Log { get; } = new();
 
+    /// <summary>The machine's 1-minute load average at the soak's start and end (/proc/loadavg): timings depend on it.</summary>
+    public List<double> LoadAverages { get; } = [];
+
+    /// <summary>Reads /proc/loadavg into <see cref="LoadAverages"/>.</summary>
+    public void SampleLoad()
+    {
+        try
+        {
+            LoadAverages.Add(double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     /// <summary>Seconds since the soak started.</summary>
     public double Now => _time.GetElapsedTime(_start).TotalSeconds;
 

@@ -55,7 +55,7 @@ public sealed class ServiceRestartTests
                 after = await EchoAsync(client, "after");
                 return true;
             }
-            catch (Exception ex) when (ex is McpException or HttpRequestException)
+            catch (Exception ex) when (ex is ModelContextProtocol.McpException or HttpRequestException)
             {
                 return false;
             }

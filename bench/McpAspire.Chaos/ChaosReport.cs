@@ -38,6 +38,15 @@ public static class ChaosReport
                 ["first_mib"] = memory.FirstMiB, ["last_mib"] = memory.LastMiB, ["how"] = memory.How,
             };
         }
+        var sessions = recorder.Memory.Where(m => m.Resource == MemorySampler.ToolHostSessions).ToList();
+        if (sessions.Count > 0)
+        {
+            yield return new JsonObject
+            {
+                ["scenario"] = "chaos", ["metric"] = "toolhost_live_sessions", ["first"] = sessions[0].RssMiB, ["last"] = sessions[^1].RssMiB,
+                ["max"] = sessions.Max(s => s.RssMiB), ["unit"] = "count",
+            };
+        }
         foreach (var fault in summary.Faults)
         {
             var milestones = new JsonObject();
@@ -85,10 +94,20 @@ public static class ChaosReport
         }
     }
 
-    /// <summary>Requests answered per second (by end time): ok and errors.</summary>
-    public static IEnumerable<(int T, int Ok, int Errors)> Buckets(IEnumerable<RequestRecord> requests) =>
-        requests.GroupBy(r => (int)(r.Start + (r.LatencyMs / 1000))).OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.Count(r => r.Outcome == Outcome.Ok), g.Count(r => r.Outcome != Outcome.Ok)));
+    /// <summary>Requests answered per second (by end time): ok and errors; seconds in which nothing was answered count as 0.</summary>
+    public static IEnumerable<(int T, int Ok, int Errors)> Buckets(IEnumerable<RequestRecord> requests)
+    {
+        var bySecond = requests.GroupBy(r => (int)(r.Start + (r.LatencyMs / 1000))).ToDictionary(g => g.Key, g => g.ToList());
+        if (bySecond.Count == 0)
+        {
+            yield break;
+        }
+        for (var t = 0; t <= bySecond.Keys.Max(); t++)
+        {
+            var answered = bySecond.GetValueOrDefault(t) ?? [];
+            yield return (t, answered.Count(r => r.Outcome == Outcome.Ok), answered.Count(r => r.Outcome != Outcome.Ok));
+        }
+    }
 
     private static JsonObject Figure(string metric, double value, string unit) =>
         new() { ["scenario"] = "chaos", ["metric"] = metric, ["value"] = value, ["unit"] = unit };

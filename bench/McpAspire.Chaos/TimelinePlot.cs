@@ -35,7 +35,6 @@ public static class TimelinePlot
             line.Color = color;
             line.LinePattern = LinePattern.Dashed;
             line.LabelText = $"{fault.Index} {Label(fault.Kind)}";
-            line.LabelOppositeAxis = true;
         }
         plot.Title($"Chaos soak: {summary.Options.Duration.TotalMinutes:0.#} min, seed {summary.Options.Seed} "
             + $"({summary.Ledger.SentCount} messages, {summary.Ledger.Lost} lost, {summary.Ledger.Duplicated} dup; {summary.Hung} hung; "

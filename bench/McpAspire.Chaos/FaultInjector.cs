@@ -119,8 +119,10 @@ public sealed class FaultInjector
 
     private async Task WaitForPeerGoneAsync(CancellationToken cancellationToken)
     {
+        // Gone means: every replica stopped it (no longer in /stats) and no peer process is left.
         var deadline = _recorder.Now + 15;
-        while (_recorder.Now < deadline && AppTopology.Find(_appHostPid).Any(p => p.Resource == AppTopology.Peer))
+        while (_recorder.Now < deadline
+            && (AppTopology.Find(_appHostPid).Any(p => p.Resource == AppTopology.Peer) || !await _health.NoReplicaListsAsync(StdioPeer.ServerName).ConfigureAwait(false)))
         {
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }

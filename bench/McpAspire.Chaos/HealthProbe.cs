@@ -60,6 +60,27 @@ public sealed class HealthProbe : IDisposable
         return problems.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>True when no gateway replica's <c>/stats</c> lists <paramref name="server"/> any more (it was stopped).</summary>
+    public async Task<bool> NoReplicaListsAsync(string server)
+    {
+        foreach (var replica in AppTopology.Find(_appHostPid).Where(p => p.Resource == AppTopology.Gateway && p.Url is not null))
+        {
+            try
+            {
+                var stats = await _http.GetStringAsync(new Uri(replica.Url!, "/stats")).ConfigureAwait(false);
+                if (stats.Contains($"\"name\":\"{server}\"", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private async Task<IEnumerable<string>> DownstreamsAsync(Uri replica)
     {
         try

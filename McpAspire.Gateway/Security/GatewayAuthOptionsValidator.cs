@@ -81,8 +81,8 @@ public sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuthOp
         }
         if (jwt.RequireHttpsMetadata && IsHttpUrl(jwt.Issuer, out _))
         {
-            var source = JwtTokenValidator.KeySourceOf(jwt);
-            if (source.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !JwtTokenValidator.IsLoopback(source))
+            var source = JwtKeySource.Of(jwt);
+            if (source.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !JwtKeySource.IsLoopback(source))
             {
                 errors.Add($"{at}: signing keys would be read over plain http from '{source}'; use https or set RequireHttpsMetadata=false (loopback hosts are always allowed).");
             }

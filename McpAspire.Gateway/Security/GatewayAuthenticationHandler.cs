@@ -11,7 +11,7 @@ public sealed class GatewayAuthenticationSchemeOptions : AuthenticationSchemeOpt
 
 /// <summary>
 /// Authenticates a request from <c>Authorization: Bearer</c> (a JWT, or an API key starting with <c>mcpk_</c>) or
-/// <c>X-Api-Key</c>; with nothing presented, the anonymous principal when enabled. Challenges answer 401 with
+/// <c>X-Api-Key</c> (JWTs through the JwtBearer scheme <see cref="GatewayJwtBearer.Scheme"/>); with nothing presented, the anonymous principal when enabled. Challenges answer 401 with
 /// <c>WWW-Authenticate: Bearer resource_metadata="…"</c> (and <c>error="invalid_token"</c> when a credential was presented
 /// but bad); forbids answer 403 <c>error="insufficient_scope"</c>. Bodies are JSON-RPC errors. Tokens in the query string
 /// are never read (the MCP authorization spec forbids them).
@@ -26,7 +26,6 @@ public sealed class GatewayAuthenticationHandler : AuthenticationHandler<Gateway
 
     private readonly IOptionsMonitor<GatewayAuthOptions> _auth;
     private readonly ApiKeyAuthenticator _apiKeys;
-    private readonly JwtTokenValidator _jwt;
     private readonly ProtectedResource _resource;
 
     /// <summary>Creates the handler.</summary>
@@ -36,13 +35,11 @@ public sealed class GatewayAuthenticationHandler : AuthenticationHandler<Gateway
         UrlEncoder encoder,
         IOptionsMonitor<GatewayAuthOptions> auth,
         ApiKeyAuthenticator apiKeys,
-        JwtTokenValidator jwt,
         ProtectedResource resource)
         : base(options, logger, encoder)
     {
         _auth = auth;
         _apiKeys = apiKeys;
-        _jwt = jwt;
         _resource = resource;
     }
 
@@ -84,8 +81,18 @@ public sealed class GatewayAuthenticationHandler : AuthenticationHandler<Gateway
         {
             return FromApiKey(token);
         }
-        var result = await _jwt.ValidateAsync(token.ToString(), _resource.ResourceOf(Request), Context.RequestAborted).ConfigureAwait(false);
-        return result.Principal is { } principal ? Success(principal) : AuthenticateResult.Fail(result.Failure!);
+        if (!_auth.CurrentValue.JwtEnabled)
+        {
+            return AuthenticateResult.Fail("Bearer JWTs are not accepted by this gateway.");
+        }
+        // ASP.NET Core's JwtBearer handler validates it (GatewayJwtBearer, GatewayJwtEvents).
+        var jwt = await Context.AuthenticateAsync(GatewayJwtBearer.Scheme).ConfigureAwait(false);
+        return jwt switch
+        {
+            { Succeeded: true } => Success(jwt.Principal),
+            { Failure: { } failure } => AuthenticateResult.Fail(failure.Message),
+            _ => AuthenticateResult.Fail("The token is not valid."),
+        };
     }
 
     /// <inheritdoc />

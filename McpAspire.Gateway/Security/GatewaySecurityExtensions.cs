@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using McpAspire.Mcp.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +16,15 @@ public static class GatewaySecurityExtensions
         services.AddOptions<GatewayAuthOptions>().Bind(builder.Configuration.GetSection(GatewayAuthOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
         services.AddSingleton<ApiKeyAuthenticator>();
-        services.AddSingleton<JwtTokenValidator>();
+        services.AddSingleton<JwtSigningKeys>();
+        services.AddSingleton<JwtTokenCache>();
+        services.AddSingleton<GatewayJwtEvents>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, GatewayJwtBearer>();
         services.AddSingleton<ProtectedResource>();
         services.AddSingleton<AccessPolicy>();
         services.AddAuthentication(GatewayPrincipal.Scheme)
-            .AddScheme<GatewayAuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayPrincipal.Scheme, null);
+            .AddScheme<GatewayAuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayPrincipal.Scheme, null)
+            .AddJwtBearer(GatewayJwtBearer.Scheme, static _ => { });
         // Lists that differ per principal must not be cached as shared (2026-07-28 cacheScope).
         services.AddOptions<McpEndpointOptions>().PostConfigure<IOptions<GatewayAuthOptions>>((endpoint, auth) =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpAspire.ToolHost.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 
@@ -33,6 +34,9 @@ public static class AgentCoordination
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentStore>();
+        builder.Services.AddSingleton<MessageTypeRegistry>();
+        builder.Services.AddSingleton<MessageRouter>();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentConfigurationValidator>();
         builder.Services.AddSingleton<SharedStateStore>();
         builder.Services.AddSingleton<MailboxSignals>();
         builder.Services.AddSingleton<ResourceNotifier>();
@@ -48,6 +52,8 @@ public static class AgentCoordination
         json.MakeReadOnly();
         mcp.WithTools<AgentTools>(json)
             .WithTools<MessageTools>(json)
+            .WithTools<MessageTypeTools>(json)
+            .WithTools<RoutingRuleTools>(json)
             .WithTools<SharedStateTools>(json)
             .WithResources<AgentResources>()
             .WithPrompts<AgentPrompts>()

@@ -13,16 +13,20 @@ internal sealed partial class AgentEventListener : BackgroundService
     private readonly IConnectionMultiplexer _redis;
     private readonly MailboxSignals _signals;
     private readonly ResourceNotifier _notifier;
+    private readonly MessageTypeRegistry _types;
+    private readonly MessageRouter _router;
     private readonly ToolHostKeys _keys;
     private readonly ILogger<AgentEventListener> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _subscribed;
 
-    public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, IOptions<AgentOptions> options, ILogger<AgentEventListener> logger)
+    public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, MessageTypeRegistry types, MessageRouter router, IOptions<AgentOptions> options, ILogger<AgentEventListener> logger)
     {
         _redis = redis;
         _signals = signals;
         _notifier = notifier;
+        _types = types;
+        _router = router;
         _keys = new ToolHostKeys(options.Value.KeyPrefix);
         _logger = logger;
     }
@@ -55,8 +59,10 @@ internal sealed partial class AgentEventListener : BackgroundService
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
                 await SubscribeAsync(stoppingToken).ConfigureAwait(false);
                 _subscribed = true;
-                // Changes made while unsubscribed were not heard: let every waiter look again.
+                // Changes made while unsubscribed were not heard: let every waiter look again, read types again.
                 _signals.SignalAll();
+                _types.Invalidate();
+                _router.Invalidate();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -110,7 +116,15 @@ internal sealed partial class AgentEventListener : BackgroundService
         {
             return;
         }
-        if (message.StartsWith("mailbox:", StringComparison.Ordinal))
+        if (message == "types")
+        {
+            _types.Invalidate();
+        }
+        else if (message == "rules")
+        {
+            _router.Invalidate();
+        }
+        else if (message.StartsWith("mailbox:", StringComparison.Ordinal))
         {
             var id = message["mailbox:".Length..];
             _signals.Signal(id);

@@ -35,8 +35,8 @@ internal static partial class AgentInput
     public static string Capability(string? value, string argument = "capability") =>
         Matches(value, CapabilityRegex(), argument, "1-64 characters of letters, digits, '.', '_', ':', '/' or '-'");
 
-    public static string MessageType(string? value) =>
-        Matches(value, TypeRegex(), "type", "1-128 characters of letters, digits, '.', '_', ':', '/' or '-'");
+    public static string MessageType(string? value, string argument = "type") =>
+        Matches(value, TypeRegex(), argument, "1-128 characters of letters, digits, '.', '_', ':', '/' or '-'");
 
     public static string Key(string? value) =>
         Matches(value, KeyRegex(), "key", "1-200 characters of letters, digits, '.', '_', ':', '/' or '-'");

@@ -21,4 +21,13 @@ namespace McpAspire.ToolHost.Agents;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(MessageTypeDefinition))]
+[JsonSerializable(typeof(MessageTypeList))]
+[JsonSerializable(typeof(MessageTypeRemoval))]
+[JsonSerializable(typeof(StoredMessageType))]
+[JsonSerializable(typeof(RoutingRule))]
+[JsonSerializable(typeof(RoutingRuleList))]
+[JsonSerializable(typeof(RoutingRuleRemoval))]
+[JsonSerializable(typeof(RoutingRuleSettings))]
+[JsonSerializable(typeof(Dictionary<string, StoredMessageType>))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;

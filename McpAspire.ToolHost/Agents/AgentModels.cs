@@ -57,7 +57,9 @@ public sealed record Delivery(string AgentId, string MessageId);
 /// <param name="Deliveries">One entry per recipient mailbox.</param>
 /// <param name="SkippedFull">Broadcast only: recipients skipped because their mailbox was full.</param>
 /// <param name="ExpiresAt">When the message expires undelivered.</param>
-public sealed record SendResult(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<string> SkippedFull, DateTimeOffset ExpiresAt);
+/// <param name="Rule">The routing rule that decided where it went (null: none matched, it went where it was addressed).</param>
+/// <param name="Dropped">True when a <c>drop</c> rule decided it is not delivered (no deliveries).</param>
+public sealed record SendResult(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<string> SkippedFull, DateTimeOffset ExpiresAt, string? Rule = null, bool Dropped = false);
 
 /// <summary>A message as a recipient reads it.</summary>
 /// <param name="Id">Message id (increasing).</param>
@@ -104,7 +106,8 @@ public sealed record HandleRelease(string Handle, bool Released);
 /// <param name="SendsRejectedFull">Sends refused because mailboxes were full.</param>
 /// <param name="AgentsActive">Agents with a pending heartbeat deadline.</param>
 /// <param name="AgentsKnown">Agents registered (active or timed out, not yet purged).</param>
-public sealed record AgentStats(long MessagesSent, long MessagesDelivered, long MessagesExpired, long SendsRejectedFull, long AgentsActive, long AgentsKnown);
+/// <param name="RuleHits">Messages each routing rule decided, by rule name.</param>
+public sealed record AgentStats(long MessagesSent, long MessagesDelivered, long MessagesExpired, long SendsRejectedFull, long AgentsActive, long AgentsKnown, IReadOnlyDictionary<string, long> RuleHits);
 
 /// <summary>The stored part of a message (entries are <c>expiresMs|seq|json</c>).</summary>
 internal sealed record StoredMessage(string? From, string Type, JsonElement Payload, string Route, string? Capability, long SentAt);

@@ -64,4 +64,26 @@ public sealed class AgentOptions
     /// <summary>Longest handle or context time to live.</summary>
     [Range(1, 365 * 24 * 3600)]
     public int MaxTtlSeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>
+    /// A JSON file of message types every replica knows (<c>{ "task.assign": { "schema": {…}, "defaultTtlSeconds": 60,
+    /// "maxBytes": 4096 } }</c>); relative paths are from the content root. Agents cannot change or remove these.
+    /// </summary>
+    public string? MessageTypesFile { get; set; }
+
+    /// <summary>Refuse messages whose type is not declared (by the file or an agent). Off: undeclared types pass unchecked.</summary>
+    public bool RequireDeclaredTypes { get; set; }
+
+    /// <summary>The capability an agent needs to declare or remove message types with the tools.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._:/-]{1,128}$", ErrorMessage = "ToolHost:Agents:TypeAdminCapability must be 1-128 of [A-Za-z0-9._:/-].")]
+    public string TypeAdminCapability { get; set; } = "types:admin";
+
+    /// <summary>Ordered routing rules every replica applies before those agents add (<see cref="RoutingRuleSettings"/>).</summary>
+    public IList<RoutingRuleSettings> RoutingRules { get; set; } = [];
+
+    /// <summary>The capability an agent needs to add or remove routing rules with the tools.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._:/-]{1,128}$", ErrorMessage = "ToolHost:Agents:RulesAdminCapability must be 1-128 of [A-Za-z0-9._:/-].")]
+    public string RulesAdminCapability { get; set; } = "rules:admin";
 }

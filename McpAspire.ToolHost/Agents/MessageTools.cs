@@ -12,13 +12,17 @@ namespace McpAspire.ToolHost.Agents;
 internal sealed class MessageTools
 {
     private readonly AgentStore _store;
+    private readonly MessageTypeRegistry _types;
+    private readonly MessageRouter _router;
     private readonly MailboxSignals _signals;
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
 
-    public MessageTools(AgentStore store, MailboxSignals signals, IOptions<AgentOptions> options, TimeProvider time)
+    public MessageTools(AgentStore store, MessageTypeRegistry types, MessageRouter router, MailboxSignals signals, IOptions<AgentOptions> options, TimeProvider time)
     {
         _store = store;
+        _types = types;
+        _router = router;
         _signals = signals;
         _options = options.Value;
         _time = time;
@@ -26,8 +30,8 @@ internal sealed class MessageTools
 
     /// <summary>Sends a message.</summary>
     [McpServerTool(Name = "messages_send", OpenWorld = false, UseStructuredContent = true)]
-    [Description("Sends a typed JSON message. Give exactly one target: 'to' (an agent id), or 'capability' to route to one active agent with it (least queued first, ties round robin), or 'capability' with broadcast=true to send a copy to every active agent with it. Fails when the recipient is unknown or its mailbox is full.")]
-    public Task<SendResult> SendAsync(
+    [Description("Sends a typed JSON message. Give exactly one target: 'to' (an agent id), or 'capability' to route to one active agent with it (least queued first, ties round robin), or 'capability' with broadcast=true to send a copy to every active agent with it. A declared type's schema, size limit and default TTL apply (message_types_list); routing rules (routing_rules_list) may redirect, rewrite or drop it, and the result names the rule. Fails when the payload does not match its type, the recipient is unknown or its mailbox is full.")]
+    public async Task<SendResult> SendAsync(
         [Description("Message type, 1-128 of [A-Za-z0-9._:/-] (e.g. task.assign).")] string type,
         [Description("Any JSON value; at most ToolHost:Agents:MaxPayloadBytes (default 64 KiB) serialized.")] JsonElement payload,
         [Description("Recipient agent id (direct).")] string? to = null,
@@ -46,12 +50,19 @@ internal sealed class MessageTools
         {
             throw new AgentCoordinationException("'broadcast' routes by capability; use it with 'capability', not 'to'.");
         }
-        AgentInput.Json(payload, _options.MaxPayloadBytes, "payload");
-        var ttl = AgentInput.Range(ttlSeconds, _options.DefaultMessageTtlSeconds, 1, _options.MaxMessageTtlSeconds, "ttlSeconds");
+        // Size, then schema, of the message's type (or the global size limit for an undeclared type).
+        var declared = await _types.CheckAsync(messageType, payload, cancellationToken).ConfigureAwait(false);
+        var ttl = AgentInput.Range(ttlSeconds, declared?.DefaultTtlSeconds ?? _options.DefaultMessageTtlSeconds, 1, _options.MaxMessageTtlSeconds, "ttlSeconds");
         var sender = from is null ? null : AgentInput.AgentId(from, "from");
-        return to is not null
-            ? _store.SendAsync("direct", AgentInput.AgentId(to, "to"), sender, messageType, payload, ttl, cancellationToken)
-            : _store.SendAsync(broadcast ? "broadcast" : "any", AgentInput.Capability(capability), sender, messageType, payload, ttl, cancellationToken);
+        var target = to is not null ? AgentInput.AgentId(to, "to") : null;
+        var targetCapability = capability is not null ? AgentInput.Capability(capability) : null;
+        var route = await _router.RouteAsync(messageType, target, targetCapability, broadcast, sender, cancellationToken).ConfigureAwait(false);
+        if (route.Route == "drop")
+        {
+            return new SendResult([], [], _time.GetUtcNow().AddSeconds(ttl), route.Rule, Dropped: true);
+        }
+        var sent = await _store.SendAsync(route.Route, route.Target, sender, messageType, payload, ttl, cancellationToken).ConfigureAwait(false);
+        return route.Rule is null ? sent : sent with { Rule = route.Rule };
     }
 
     /// <summary>Receives (and acknowledges) messages.</summary>

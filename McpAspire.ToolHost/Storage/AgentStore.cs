@@ -201,8 +201,10 @@ internal sealed class AgentStore
         var counters = db.HashGetAsync(Keys.Stats, [(RedisValue)"sent", "delivered", "expired", "rejected_full"]);
         var active = db.SortedSetLengthAsync(Keys.Due);
         var known = db.SortedSetLengthAsync(Keys.Agents);
+        var hits = db.HashGetAllAsync(Keys.RuleHits);
         var c = await counters.ConfigureAwait(false);
-        return new AgentStats((long)c[0], (long)c[1], (long)c[2], (long)c[3], await active.ConfigureAwait(false), await known.ConfigureAwait(false));
+        var ruleHits = (await hits.ConfigureAwait(false)).ToDictionary(h => (string)h.Name!, h => (long)h.Value, StringComparer.Ordinal);
+        return new AgentStats((long)c[0], (long)c[1], (long)c[2], (long)c[3], await active.ConfigureAwait(false), await known.ConfigureAwait(false), ruleHits);
     }
 
     private Task PublishAsync(string message, CancellationToken cancellationToken) =>

@@ -9,7 +9,8 @@ namespace McpAspire.ToolHost.Storage;
 /// <item><c>agent:{id}</c> hash; <c>mbox:{id}</c> list of undelivered entries; <c>hist:{id}</c> zset seq → entry (replay).</item>
 /// <item><c>cap:{capability}</c> set of agent ids; <c>rr:{capability}</c> round-robin counter.</item>
 /// <item><c>seq</c> message sequence; <c>stats</c> hash of counters; <c>ctx:{key}</c>, <c>handle:{id}</c> strings with TTL.</item>
-/// <item><c>events</c> pub/sub channel: <c>agent:{id}</c>, <c>mailbox:{id}</c>, <c>list</c>.</item>
+/// <item><c>types</c> hash name → declared message type (JSON); <c>rules</c> hash name → agent routing rule (JSON), <c>rules:hits</c> hash name → hits, <c>rules:seq</c> order counter.</item>
+/// <item><c>events</c> pub/sub channel: <c>agent:{id}</c>, <c>mailbox:{id}</c>, <c>list</c>, <c>types</c>, <c>rules</c>.</item>
 /// </list>
 /// Redis Cluster: every key carries the configured prefix as one hash tag (<c>toolhost:{toolhost}:agent:a1</c>), so
 /// the whole coordination keyspace lives in one slot and every script (which reaches agents, mailboxes, capability
@@ -28,6 +29,10 @@ internal sealed class ToolHostKeys
         Agents = Prefix + "agents";
         Due = Prefix + "agents:due";
         Events = Prefix + "events";
+        Types = Prefix + "types";
+        Rules = Prefix + "rules";
+        RuleHits = Prefix + "rules:hits";
+        RuleSequence = Prefix + "rules:seq";
     }
 
     public string Prefix { get; }
@@ -42,6 +47,14 @@ internal sealed class ToolHostKeys
     public string Due { get; }
 
     public string Events { get; }
+
+    public string Types { get; }
+
+    public string Rules { get; }
+
+    public string RuleHits { get; }
+
+    public string RuleSequence { get; }
 
     public string Agent(string id) => Prefix + "agent:" + id;
 

@@ -55,7 +55,7 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     // A restarted tool host is reconnected within 2 s (the default back-off grows to 60 s).
     .WithEnvironment("Gateway__Servers__toolhost__MaxReconnectDelay", "00:00:02")
     // --Gateway:ServersFile=/abs/path.json points the gateway at another servers file (the chaos soak uses its own).
-    .WithEnvironment("Gateway__ServersFile", builder.Configuration["Gateway:ServersFile"] ?? "../McpAspire.AppHost/mcp-servers.json")
+    .WithConfigFile("Gateway__ServersFile", builder.Configuration["Gateway:ServersFile"] ?? "mcp-servers.json")
     .WaitFor(stateService)
     .WaitFor(toolHost);
 
@@ -74,6 +74,10 @@ if (builder.ExecutionContext.IsRunMode && gatewayAuth.Count == 0)
 {
     gateway.WithEnvironment("Gateway__Auth__AllowAnonymous", "true");
 }
+
+// `--operation publish --step publish-kubernetes` (manifests) or `publish-kubernetes-images` (OCI archives); the
+// README's "Deploy to Kubernetes" says what to set (`Kubernetes:*`).
+builder.AddKubernetesPublishing();
 
 builder.Build().Run();
 

@@ -29,7 +29,8 @@ public static class ProjectResourceExtensions
     /// <summary>
     /// Published, services call each other by resource name, so each must accept its own name as Host
     /// (<c>Security__AllowedHosts</c>, see McpAspire.ServiceDefaults); an externally reachable one answers the ingress's
-    /// public host, which the manifest cannot know, and relies on its authentication instead (<c>*</c>). Run mode needs
+    /// public host, which the manifest cannot know, and relies on its authentication instead (<c>*</c>). The MCP endpoint's
+    /// own guard (<c>Mcp:Endpoint:AllowedHosts</c>) gets the same host, or it refuses the ingress's Host. Run mode needs
     /// nothing: everything is on loopback.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithAllowedHostsInManifest(this IResourceBuilder<ProjectResource> builder, IDistributedApplicationBuilder app)
@@ -44,6 +45,8 @@ public static class ProjectResourceExtensions
         {
             var external = builder.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal);
             context.EnvironmentVariables["Security__AllowedHosts"] = external ? "*" : builder.Resource.Name;
+            // The MCP endpoint's DNS-rebinding guard keeps its own list (Mcp:Endpoint:AllowedHosts): the same host.
+            context.EnvironmentVariables["Mcp__Endpoint__AllowedHosts__0"] = external ? "*" : builder.Resource.Name;
         });
     }
 

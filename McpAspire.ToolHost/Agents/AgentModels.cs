@@ -107,7 +107,12 @@ public sealed record HandleRelease(string Handle, bool Released);
 /// <param name="AgentsActive">Agents with a pending heartbeat deadline.</param>
 /// <param name="AgentsKnown">Agents registered (active or timed out, not yet purged).</param>
 /// <param name="RuleHits">Messages each routing rule decided, by rule name.</param>
-public sealed record AgentStats(long MessagesSent, long MessagesDelivered, long MessagesExpired, long SendsRejectedFull, long AgentsActive, long AgentsKnown, IReadOnlyDictionary<string, long> RuleHits);
+/// <param name="MessagesCompressed">Messages whose payload was stored compressed (above ToolHost:Agents:CompressionThresholdBytes).</param>
+/// <param name="BytesSaved">Bytes of Redis memory compression saved, summed over every stored copy.</param>
+public sealed record AgentStats(long MessagesSent, long MessagesDelivered, long MessagesExpired, long SendsRejectedFull, long AgentsActive, long AgentsKnown, IReadOnlyDictionary<string, long> RuleHits, long MessagesCompressed, long BytesSaved);
 
-/// <summary>The stored part of a message (entries are <c>expiresMs|seq|json</c>).</summary>
-internal sealed record StoredMessage(string? From, string Type, JsonElement Payload, string Route, string? Capability, long SentAt);
+/// <summary>
+/// The stored part of a message (entries are <c>expiresMs|seq|json</c>). A large payload is stored compressed instead:
+/// <paramref name="Payload"/> null, <paramref name="Z"/> the Brotli bytes in base64, <paramref name="ZLength"/> its UTF-8 length.
+/// </summary>
+internal sealed record StoredMessage(string? From, string Type, JsonElement? Payload, string Route, string? Capability, long SentAt, string? Z = null, int ZLength = 0);

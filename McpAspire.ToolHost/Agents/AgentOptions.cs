@@ -79,6 +79,10 @@ public sealed class AgentOptions
     [RegularExpression("^[A-Za-z0-9._:/-]{1,128}$", ErrorMessage = "ToolHost:Agents:TypeAdminCapability must be 1-128 of [A-Za-z0-9._:/-].")]
     public string TypeAdminCapability { get; set; } = "types:admin";
 
+    /// <summary>Payloads larger than this (bytes of JSON) are stored Brotli-compressed in Redis; 0 turns compression off.</summary>
+    [Range(0, 8 * 1024 * 1024)]
+    public int CompressionThresholdBytes { get; set; } = 4096;
+
     /// <summary>Ordered routing rules every replica applies before those agents add (<see cref="RoutingRuleSettings"/>).</summary>
     public IList<RoutingRuleSettings> RoutingRules { get; set; } = [];
 

@@ -129,7 +129,11 @@ internal sealed class AgentStore
     {
         var now = Now;
         var expires = now + ttlSeconds * 1000L;
-        var body = JsonSerializer.Serialize(new StoredMessage(from, type, payload, route, route == "direct" ? null : target, now), AgentJsonContext.Default.StoredMessage);
+        var compressed = PayloadCompression.TryCompress(payload, _options.CompressionThresholdBytes, out var saved);
+        var stored = compressed is null
+            ? new StoredMessage(from, type, payload, route, route == "direct" ? null : target, now)
+            : new StoredMessage(from, type, null, route, route == "direct" ? null : target, now, compressed.Value.Base64, compressed.Value.Length);
+        var body = JsonSerializer.Serialize(stored, AgentJsonContext.Default.StoredMessage);
         var mode = route switch { "direct" => "to", "any" => "any", _ => "all" };
         var result = await Db.ScriptEvaluateAsync(AgentScripts.Send, Keys.Route,
             [Keys.Prefix, mode, target, now, expires, _options.MaxQueueLength, _options.MaxHistoryLength, Retention + 60_000, _options.MissedHeartbeats, from ?? "", body]).ConfigureAwait(false);
@@ -156,6 +160,13 @@ internal sealed class AgentStore
         for (i++; i < result.Length; i++)
         {
             skipped.Add((string)result[i]!);
+        }
+        if (compressed is not null && deliveries.Count > 0)
+        {
+            var batch = Db.CreateBatch();
+            _ = batch.HashIncrementAsync(Keys.Stats, "compressed", 1, CommandFlags.FireAndForget);
+            _ = batch.HashIncrementAsync(Keys.Stats, "bytes_saved", saved * deliveries.Count, CommandFlags.FireAndForget);
+            batch.Execute();
         }
         return new SendResult(deliveries, skipped, DateTimeOffset.FromUnixTimeMilliseconds(expires));
     }
@@ -198,13 +209,13 @@ internal sealed class AgentStore
     public async Task<AgentStats> StatsAsync(CancellationToken cancellationToken)
     {
         var db = Db;
-        var counters = db.HashGetAsync(Keys.Stats, [(RedisValue)"sent", "delivered", "expired", "rejected_full"]);
+        var counters = db.HashGetAsync(Keys.Stats, [(RedisValue)"sent", "delivered", "expired", "rejected_full", "compressed", "bytes_saved"]);
         var active = db.SortedSetLengthAsync(Keys.Due);
         var known = db.SortedSetLengthAsync(Keys.Agents);
         var hits = db.HashGetAllAsync(Keys.RuleHits);
         var c = await counters.ConfigureAwait(false);
         var ruleHits = (await hits.ConfigureAwait(false)).ToDictionary(h => (string)h.Name!, h => (long)h.Value, StringComparer.Ordinal);
-        return new AgentStats((long)c[0], (long)c[1], (long)c[2], (long)c[3], await active.ConfigureAwait(false), await known.ConfigureAwait(false), ruleHits);
+        return new AgentStats((long)c[0], (long)c[1], (long)c[2], (long)c[3], await active.ConfigureAwait(false), await known.ConfigureAwait(false), ruleHits, (long)c[4], (long)c[5]);
     }
 
     private Task PublishAsync(string message, CancellationToken cancellationToken) =>
@@ -224,7 +235,8 @@ internal sealed class AgentStore
             var bar2 = entry.IndexOf('|', bar1 + 1);
             var expires = long.Parse(entry.AsSpan(0, bar1), CultureInfo.InvariantCulture);
             var stored = JsonSerializer.Deserialize(entry.AsSpan(bar2 + 1), AgentJsonContext.Default.StoredMessage)!;
-            messages.Add(new AgentMessage(entry[(bar1 + 1)..bar2], id, stored.From, stored.Type, stored.Payload, stored.Route, stored.Capability,
+            var payload = stored.Z is { } z ? PayloadCompression.Decompress(z, stored.ZLength) : stored.Payload ?? PayloadCompression.Null;
+            messages.Add(new AgentMessage(entry[(bar1 + 1)..bar2], id, stored.From, stored.Type, payload, stored.Route, stored.Capability,
                 DateTimeOffset.FromUnixTimeMilliseconds(stored.SentAt), DateTimeOffset.FromUnixTimeMilliseconds(expires)));
         }
         return messages;

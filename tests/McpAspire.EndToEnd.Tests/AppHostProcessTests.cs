@@ -61,6 +61,7 @@ public sealed class AppHostProcessTests
                 Assert.Equal("{service-key.value}", env.GetProperty("ServiceAuth__Key").GetString());
                 Assert.Equal("{redis.connectionString}", env.GetProperty("ConnectionStrings__redis").GetString());
                 Assert.Equal(project == "gateway" ? "*" : project, env.GetProperty("Security__AllowedHosts").GetString());
+                Assert.Equal(project == "gateway" ? "*" : project, env.GetProperty("Mcp__Endpoint__AllowedHosts__0").GetString());
             }
             var gateway = resources.GetProperty("gateway");
             Assert.Equal(2, gateway.GetProperty("replicas").GetInt32());

@@ -33,26 +33,29 @@ public sealed class ToolHostMessagesScenario : IScenario
         var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8);
         var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
         await using var redis = await RedisServerProcess.StartAsync(RedisServerKind.Redis, cancellationToken: cancellationToken);
-        var app = ToolHostApp.Build([], b =>
+        var app = await StartToolHostAsync(redis.ConnectionString, "toolhost:", null, cancellationToken);
+        // The same tool host with a declared type (JSON Schema) for the payload and ten routing rules, the last one
+        // matching every bench message (an any-of route to the capability it was sent to): validation and rules on.
+        var typesFile = Path.Combine(Path.GetTempPath(), $"bench-types-{Environment.ProcessId}.json");
+        await File.WriteAllTextAsync(typesFile, """{"bench.ping":{"schema":{"type":"object","required":["n"],"additionalProperties":false,"properties":{"n":{"type":"integer","minimum":0}}}}}""", cancellationToken);
+        var ruled = new Dictionary<string, string?> { ["ToolHost:Agents:MessageTypesFile"] = typesFile, ["ToolHost:Agents:RequireDeclaredTypes"] = "true" };
+        for (var r = 0; r < 10; r++)
         {
-            b.WebHost.UseUrls("http://127.0.0.1:0");
-            b.Logging.ClearProviders();
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:redis"] = redis.ConnectionString,
-                ["Mcp:Endpoint:JsonResponses"] = "true",
-            });
-        });
-        await app.StartAsync(cancellationToken);
+            ruled[$"ToolHost:Agents:RoutingRules:{r}:Name"] = $"rule-{r}";
+            ruled[$"ToolHost:Agents:RoutingRules:{r}:Action"] = r < 9 ? "drop" : "any";
+            ruled[$"ToolHost:Agents:RoutingRules:{r}:Type"] = r < 9 ? $"other{r}.*" : "bench.*";
+            ruled[$"ToolHost:Agents:RoutingRules:{r}:TargetCapability"] = "c-*";
+        }
+        var ruledApp = await StartToolHostAsync(redis.ConnectionString, "ruled:", ruled, cancellationToken);
         long errors = 0;
         try
         {
-            var endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/mcp");
+            var endpoint = EndpointOf(app);
             var clients = new McpClient[callers];
             for (var i = 0; i < callers; i++)
             {
                 clients[i] = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: cancellationToken);
-                var registered = await clients[i].CallToolAsync("agents_register", new Dictionary<string, object?> { ["id"] = $"bench-{i}", ["name"] = "bench", ["heartbeatIntervalSeconds"] = 3600 }, cancellationToken: cancellationToken);
+                var registered = await clients[i].CallToolAsync("agents_register", new Dictionary<string, object?> { ["id"] = $"bench-{i}", ["name"] = "bench", ["capabilities"] = new[] { $"c-{i}" }, ["heartbeatIntervalSeconds"] = 3600 }, cancellationToken: cancellationToken);
                 if (registered.IsError == true)
                 {
                     throw new InvalidOperationException("agents_register failed");
@@ -101,7 +104,38 @@ public sealed class ToolHostMessagesScenario : IScenario
                 }
             }, cancellationToken);
 
-            errors = messages.Errors + echo.Errors + direct.Errors;
+            // Rules and validation off (the first app) and on (the second), each a capability send and a receive, twice
+            // alternated; the better round of each is reported.
+            var ruledClients = new McpClient[callers];
+            for (var i = 0; i < callers; i++)
+            {
+                ruledClients[i] = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = EndpointOf(ruledApp), TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: cancellationToken);
+                await ruledClients[i].CallToolAsync("agents_register", new Dictionary<string, object?> { ["id"] = $"bench-{i}", ["name"] = "bench", ["capabilities"] = new[] { $"c-{i}" }, ["heartbeatIntervalSeconds"] = 3600 }, cancellationToken: cancellationToken);
+            }
+            var capabilityArgs = Enumerable.Range(0, callers).Select(i => new Dictionary<string, object?>
+            {
+                ["capability"] = $"c-{i}",
+                ["type"] = "bench.ping",
+                ["payload"] = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["n"] = i }),
+                ["ttlSeconds"] = 60,
+            }).ToArray();
+            LoadLoop.Result? off = null, on = null;
+            for (var round = 0; round < 2; round++)
+            {
+                var o = await CapabilityRoundTripsAsync(clients, capabilityArgs, receiveArgs, duration, cancellationToken);
+                var r = await CapabilityRoundTripsAsync(ruledClients, capabilityArgs, receiveArgs, duration, cancellationToken);
+                errors += o.Errors + r.Errors;
+                off = off is null || o.PerSecond > off.PerSecond ? o : off;
+                on = on is null || r.PerSecond > on.PerSecond ? r : on;
+            }
+            BenchResult.Report(Scenario, "rules_and_validation_round_trips_per_second", on!.PerSecond, "ops/s", off!.PerSecond);
+            BenchResult.Report(Scenario, "rules_and_validation_round_trip_p99", on.P99Ms, "ms", off.P99Ms);
+            foreach (var client in ruledClients)
+            {
+                await client.DisposeAsync();
+            }
+
+            errors += messages.Errors + echo.Errors + direct.Errors;
             BenchResult.Report(Scenario, "store_round_trips_per_second", direct.PerSecond, "ops/s");
             BenchResult.Report(Scenario, "store_round_trip_p99", direct.P99Ms, "ms");
             BenchResult.Report(Scenario, "round_trips_per_second", messages.PerSecond, "ops/s", echo.PerSecond);
@@ -115,10 +149,51 @@ public sealed class ToolHostMessagesScenario : IScenario
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
+            foreach (var host in new[] { app, ruledApp })
+            {
+                await host.StopAsync(CancellationToken.None);
+                await host.DisposeAsync();
+            }
+            File.Delete(typesFile);
         }
         BenchResult.ReportFooter(Scenario, errors);
         return errors == 0 ? 0 : 1;
     }
+
+    private static Uri EndpointOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/mcp");
+
+    private static async Task<WebApplication> StartToolHostAsync(string redis, string prefix, Dictionary<string, string?>? extra, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis,
+            ["ToolHost:Agents:KeyPrefix"] = prefix,
+            ["Mcp:Endpoint:JsonResponses"] = "true",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+        var app = ToolHostApp.Build([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Logging.ClearProviders();
+            b.Configuration.AddInMemoryCollection(settings);
+        });
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    private static Task<LoadLoop.Result> CapabilityRoundTripsAsync(McpClient[] clients, Dictionary<string, object?>[] sendArgs, Dictionary<string, object?>[] receiveArgs, TimeSpan duration, CancellationToken cancellationToken) =>
+        LoadLoop.RunAsync(clients.Length, duration, async (i, ct) =>
+        {
+            var sent = await clients[i].CallToolAsync("messages_send", sendArgs[i], cancellationToken: ct).ConfigureAwait(false);
+            var received = await clients[i].CallToolAsync("messages_receive", receiveArgs[i], cancellationToken: ct).ConfigureAwait(false);
+            if (sent.IsError == true || received.IsError == true
+                || received.Content is not [TextContentBlock text] || !text.Text.Contains("\"count\":1,", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("round trip failed");
+            }
+        }, cancellationToken);
 }

@@ -36,6 +36,7 @@ public static class AgentCoordination
         builder.Services.AddSingleton<AgentStore>();
         builder.Services.AddSingleton<MessageTypeRegistry>();
         builder.Services.AddSingleton<MessageRouter>();
+        builder.Services.AddSingleton<SystemStatusReader>();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentConfigurationValidator>();
         builder.Services.AddSingleton<SharedStateStore>();
         builder.Services.AddSingleton<MailboxSignals>();
@@ -56,6 +57,7 @@ public static class AgentCoordination
             .WithTools<RoutingRuleTools>(json)
             .WithTools<SharedStateTools>(json)
             .WithResources<AgentResources>()
+            .WithResources<SystemStatusResource>()
             .WithPrompts<AgentPrompts>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
             {

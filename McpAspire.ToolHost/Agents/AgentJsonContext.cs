@@ -25,6 +25,7 @@ namespace McpAspire.ToolHost.Agents;
 [JsonSerializable(typeof(MessageTypeList))]
 [JsonSerializable(typeof(MessageTypeRemoval))]
 [JsonSerializable(typeof(StoredMessageType))]
+[JsonSerializable(typeof(SystemStatus))]
 [JsonSerializable(typeof(RoutingRule))]
 [JsonSerializable(typeof(RoutingRuleList))]
 [JsonSerializable(typeof(RoutingRuleRemoval))]

@@ -11,6 +11,18 @@ internal sealed class AgentStatsEndpoint : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        app.Map("/stats/system", branch => branch.Run(async context =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "GET";
+                return;
+            }
+            var status = await context.RequestServices.GetRequiredService<SystemStatusReader>().ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            context.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(context.Response.Body, status, AgentJsonContext.Default.SystemStatus, context.RequestAborted).ConfigureAwait(false);
+        }));
         app.Map("/stats", branch => branch.Run(async context =>
         {
             if (!HttpMethods.IsGet(context.Request.Method))

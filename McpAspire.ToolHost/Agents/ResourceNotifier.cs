@@ -67,7 +67,7 @@ internal sealed class ResourceNotifier
 
     /// <summary>True for the URIs this tool host can report changes of.</summary>
     public static bool IsOurs(string uri) =>
-        uri == AgentResources.ListUri || uri.StartsWith("agents://", StringComparison.Ordinal) || uri.StartsWith("mailbox://", StringComparison.Ordinal);
+        uri == AgentResources.ListUri || uri == SystemStatusResource.Uri || uri.StartsWith("agents://", StringComparison.Ordinal) || uri.StartsWith("mailbox://", StringComparison.Ordinal);
 
     private void Add(string uri, Listener listener) =>
         _byUri.GetOrAdd(uri, static _ => new ConcurrentDictionary<Listener, byte>()).TryAdd(listener, 0);

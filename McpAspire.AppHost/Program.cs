@@ -10,29 +10,35 @@ var builder = DistributedApplication.CreateBuilder(args);
 var redis = builder.AddRedisServer("redis",
     builder.Configuration.GetValue("AppHost:Redis:Server", RedisServerKind.Auto),
     persistent: builder.Configuration.GetValue("AppHost:Redis:Persistent", false),
-    dataDirectory: builder.Configuration["AppHost:Redis:DataDirectory"]);
+    dataDirectory: builder.Configuration["AppHost:Redis:DataDirectory"])
+    .WithRestartOnCrash();
 // The key the state service and tool host demand of their callers (generated per run, a secret parameter when published).
 var serviceKey = builder.AddServiceKey();
 
 var stateService = builder.AddProject<Projects.McpAspire_StateService>("statesvc")
     .WithRandomPortInRunMode(builder)
+    .WithDirectLaunchInRunMode()
     .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
     .WithAllowedHostsInManifest(builder)
     .WithReference(redis)
+    .WithRestartOnCrash()
     .WaitFor(redis);
 
 var toolHost = builder.AddProject<Projects.McpAspire_ToolHost>("toolhost")
     .WithRandomPortInRunMode(builder)
+    .WithDirectLaunchInRunMode()
     .WithHttpHealthCheck("/health")
     .WithServiceKey(serviceKey)
     .WithAllowedHostsInManifest(builder)
     .WithReference(redis)
+    .WithRestartOnCrash()
     .WaitFor(redis);
 
 var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     .WithReplicas(2)
     .WithReplicaCountInManifest()
+    .WithDirectLaunchInRunMode()
     .WithRestartOnCrash()
     // The stable front port (DCP's proxy spreads connections over the replicas): assistants keep one URL across runs.
     .WithEndpoint("http", e => e.Port = builder.Configuration.GetValue("Gateway:Port", 7080))
@@ -46,7 +52,10 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     // Downstream MCP servers: the tool host, found by service discovery, plus whatever mcp-servers.json lists
     // (the mcpServers format IDE assistants use; the gateway reloads it while running).
     .WithEnvironment("Gateway__Servers__toolhost__Url", "https+http://toolhost/mcp")
-    .WithConfigFile("Gateway__ServersFile", "mcp-servers.json")
+    // A restarted tool host is reconnected within 2 s (the default back-off grows to 60 s).
+    .WithEnvironment("Gateway__Servers__toolhost__MaxReconnectDelay", "00:00:02")
+    // --Gateway:ServersFile=/abs/path.json points the gateway at another servers file (the chaos soak uses its own).
+    .WithConfigFile("Gateway__ServersFile", builder.Configuration["Gateway:ServersFile"] ?? "mcp-servers.json")
     .WaitFor(stateService)
     .WaitFor(toolHost);
 

@@ -8,12 +8,22 @@ public static class ProjectResourceExtensions
     /// <summary>
     /// In run mode the service's <c>http</c> endpoint gets a free port instead of its launch profile's, so several
     /// AppHosts (tests, a developer's run) can run side by side; only the gateway front port and the dashboard are stable.
+    /// The endpoint is not proxied: callers reach the process itself, so while it is down (killed, restarting) their
+    /// connections are refused at once; through DCP's proxy they were accepted and held until the service was back
+    /// (every tool call through the gateway stalled ~10 s after a tool host kill in the chaos soak). A restart gets the
+    /// same port.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithRandomPortInRunMode(this IResourceBuilder<ProjectResource> builder, IDistributedApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(app);
-        return app.ExecutionContext.IsRunMode ? builder.WithEndpoint("http", e => e.Port = null) : builder;
+        return app.ExecutionContext.IsRunMode
+            ? builder.WithEndpoint("http", e =>
+            {
+                e.Port = null;
+                e.IsProxied = false;
+            })
+            : builder;
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// Restarts a replica that dies on its own (state Exited or Finished with a non-zero exit code: a crash, an OOM kill, SIGKILL), which Aspire 13.6 does
-/// not do for projects. A replica stopped from the dashboard or by the AppHost's shutdown exits with 0 and stays down.
-/// Restarts back off (0.5 s doubling, at most 15 s; the count resets after 30 s of running) through Aspire's own
+/// not do for projects or executables. A replica stopped from the dashboard or by the AppHost's shutdown exits with 0 and stays down.
+/// The first restart is immediate, later ones back off (0.5 s doubling, at most 15 s; the count resets after 30 s of running) through Aspire's own
 /// <c>resource-start</c> command, so the dashboard shows them like a manual start.
 /// </summary>
 public static class RestartOnCrashExtensions
@@ -59,7 +59,8 @@ public static class RestartOnCrashExtensions
                 var ranFor = snapshot.StopTimeStamp - snapshot.StartTimeStamp;
                 var attempt = ranFor >= s_stableRun ? 1 : attempts.GetValueOrDefault(update.ResourceId) + 1;
                 attempts[update.ResourceId] = attempt;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(s_maxDelay.TotalMilliseconds, 500 * Math.Pow(2, attempt - 1)));
+                // The first restart at once (a crash after a stable run), then 0.5 s doubling for a crash loop.
+                var delay = attempt == 1 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(s_maxDelay.TotalMilliseconds, 500 * Math.Pow(2, attempt - 2)));
                 // On the replica's console log (the dashboard) and on the AppHost's console.
                 logger.LogWarning("Replica {Replica} exited with code {ExitCode}; restarting in {Delay} (attempt {Attempt}).",
                     update.ResourceId, snapshot.ExitCode, delay, attempt);

@@ -42,4 +42,11 @@ public sealed class GatewayOptions
 
     /// <summary>2026-07-28 <c>ttlMs</c> put on list results (the catalog is shared by every caller of the gateway).</summary>
     public TimeSpan ListResultTimeToLive { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// At start, how long the gateway waits for the first connection attempt to each downstream before it serves
+    /// (a replica restarted behind a front proxy would otherwise answer "unknown tool" for tools about to arrive); a
+    /// failed attempt ends the wait for that server at once. Zero serves at once.
+    /// </summary>
+    public TimeSpan StartupConnectWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -72,6 +72,25 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
     {
         _source.Changed += OnSourceChanged;
         await ApplyAsync(_source.Current).ConfigureAwait(false);
+        await WaitForFirstAttemptsAsync(_options.CurrentValue.StartupConnectWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hosted services start before Kestrel listens: waiting here keeps the replica out of the front proxy's rotation
+    /// until each downstream's first connection attempt has ended (connected or failed), at most <paramref name="wait"/>.
+    /// </summary>
+    private async Task WaitForFirstAttemptsAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (_connections.Values.Any(c => c.Status == DownstreamStatus.Connecting))
+        {
+            if (_time.GetElapsedTime(started) >= wait)
+            {
+                LogStartupWaitEnded(_logger, string.Join(", ", _connections.Values.Where(c => c.Status == DownstreamStatus.Connecting).Select(c => c.Name)), wait);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(25), _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -200,6 +219,9 @@ public sealed partial class DownstreamManager : IHostedService, IAsyncDisposable
 
     private static bool Same(DownstreamServerOptions a, DownstreamServerOptions b) =>
         JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Serving before {Servers} connected: the first attempt took longer than {Wait}")]
+    private static partial void LogStartupWaitEnded(ILogger logger, string servers, TimeSpan wait);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Downstream {Server} stopped")]
     private static partial void LogStopped(ILogger logger, string server);

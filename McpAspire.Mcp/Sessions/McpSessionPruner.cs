@@ -63,13 +63,25 @@ internal sealed partial class McpSessionPruner(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await PruneOnceAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await PruneOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A store that is down (503, Redis restarting) must not end the pruner: a faulted BackgroundService
+                    // stops the host with exit code 0, which looks like a deliberate stop and is never restarted.
+                    LogPassFailed(logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning MCP sessions failed; trying again at the next interval")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} idle MCP sessions")]
     private static partial void LogPruned(ILogger logger, int count);

@@ -91,7 +91,14 @@ public static class ToolHostApp
         {
             // Last-Event-ID resumability (SEP-1699 polling included): events go to the distributed cache.
             builder.Services.AddDistributedMemoryCache();
-            mcp.WithDistributedCacheEventStreamStore();
+            mcp.WithDistributedCacheEventStreamStore(o =>
+            {
+                // The chaos soak measured the tool host's memory growing with every 2025 call: the SDK keeps each event
+                // 30 min (and each stream's metadata 1 h). Resumption needs seconds to minutes.
+                var retention = builder.Configuration.GetValue($"{ToolHostOptions.SectionName}:{nameof(ToolHostOptions.EventRetention)}", TimeSpan.FromMinutes(2));
+                o.EventSlidingExpiration = o.EventAbsoluteExpiration = retention;
+                o.MetadataSlidingExpiration = o.MetadataAbsoluteExpiration = retention;
+            });
         }
 #pragma warning restore MCP9006
         return mcp;

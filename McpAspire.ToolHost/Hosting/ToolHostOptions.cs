@@ -34,4 +34,11 @@ public sealed class ToolHostOptions
     [Required]
     [RegularExpression("^/.*", ErrorMessage = "ToolHost:McpPath must start with '/'.")]
     public string McpPath { get; set; } = "/mcp";
+
+    /// <summary>
+    /// How long the SSE events of 2025-era sessions (and their streams' metadata) stay in memory for resumption with
+    /// Last-Event-ID (the SDK keeps them 30 min to 4 h): memory is about call rate × this, so the default is 2 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -9,6 +9,7 @@ public sealed class EnvironmentContractTests(PublishedAppFixture fixture)
     {
         ["ASPNETCORE_ENVIRONMENT"] = "the launch profile's Development; a cluster runs Production",
         ["DOTNET_LAUNCH_PROFILE"] = "launch profiles are a local-run notion",
+        ["DOTNET_ROOT"] = "where the local .NET lives, for the built executables the AppHost starts directly (DirectLaunchExtensions); an image carries its runtime",
         ["ASPNETCORE_URLS"] = "DCP's loopback ports; pods listen on HTTP_PORTS",
         ["Gateway__Auth__AllowAnonymous"] = "anonymous /mcp is for local runs only (Program.cs)",
         ["OTEL_BLRP_SCHEDULE_DELAY"] = "the dashboard's 1 s batching; a collector uses the SDK defaults",

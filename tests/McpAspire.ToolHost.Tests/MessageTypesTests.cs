@@ -20,19 +20,7 @@ public abstract class MessageTypesTests
 
     private protected MessageTypesTests(string connectionString) => _connectionString = connectionString;
 
-    private Dictionary<string, string?> Settings(params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _connectionString,
-            ["ToolHost:Agents:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..8] + ":",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings["ToolHost:Agents:" + key] = value;
-        }
-        return settings;
-    }
+    private Dictionary<string, string?> Settings(params (string Key, string Value)[] extra) => AgentSettings.For(_connectionString, extra);
 
     private static string TypesFile(string json)
     {

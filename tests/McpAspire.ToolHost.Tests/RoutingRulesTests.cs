@@ -15,19 +15,7 @@ public abstract class RoutingRulesTests
 
     private protected RoutingRulesTests(string connectionString) => _connectionString = connectionString;
 
-    private Dictionary<string, string?> Settings(params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _connectionString,
-            ["ToolHost:Agents:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..8] + ":",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings["ToolHost:Agents:" + key] = value;
-        }
-        return settings;
-    }
+    private Dictionary<string, string?> Settings(params (string Key, string Value)[] extra) => AgentSettings.For(_connectionString, extra);
 
     private static (string, string)[] Rule(int index, params (string Key, string Value)[] fields) =>
         [.. fields.Select(f => ($"RoutingRules:{index}:{f.Key}", f.Value))];

@@ -71,16 +71,7 @@ public sealed class ToolHostMessagesScenario : IScenario
             var receiveArgs = Enumerable.Range(0, callers).Select(i => new Dictionary<string, object?> { ["agentId"] = $"bench-{i}", ["maxMessages"] = 1 }).ToArray();
             var echoArgs = new Dictionary<string, object?> { ["message"] = "bench" };
 
-            var messages = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
-            {
-                var sent = await clients[i].CallToolAsync("messages_send", sendArgs[i], cancellationToken: ct).ConfigureAwait(false);
-                var received = await clients[i].CallToolAsync("messages_receive", receiveArgs[i], cancellationToken: ct).ConfigureAwait(false);
-                if (sent.IsError == true || received.IsError == true
-                    || received.Content is not [TextContentBlock text] || !text.Text.Contains("\"count\":1,", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException("round trip failed");
-                }
-            }, cancellationToken);
+            var messages = await RoundTripsAsync(clients, sendArgs, receiveArgs, duration, cancellationToken);
 
             var echo = await LoadLoop.RunAsync(callers, duration, async (i, ct) =>
             {
@@ -122,8 +113,8 @@ public sealed class ToolHostMessagesScenario : IScenario
             LoadLoop.Result? off = null, on = null;
             for (var round = 0; round < 2; round++)
             {
-                var o = await CapabilityRoundTripsAsync(clients, capabilityArgs, receiveArgs, duration, cancellationToken);
-                var r = await CapabilityRoundTripsAsync(ruledClients, capabilityArgs, receiveArgs, duration, cancellationToken);
+                var o = await RoundTripsAsync(clients, capabilityArgs, receiveArgs, duration, cancellationToken);
+                var r = await RoundTripsAsync(ruledClients, capabilityArgs, receiveArgs, duration, cancellationToken);
                 errors += o.Errors + r.Errors;
                 off = off is null || o.PerSecond > off.PerSecond ? o : off;
                 on = on is null || r.PerSecond > on.PerSecond ? r : on;
@@ -185,7 +176,7 @@ public sealed class ToolHostMessagesScenario : IScenario
         return app;
     }
 
-    private static Task<LoadLoop.Result> CapabilityRoundTripsAsync(McpClient[] clients, Dictionary<string, object?>[] sendArgs, Dictionary<string, object?>[] receiveArgs, TimeSpan duration, CancellationToken cancellationToken) =>
+    private static Task<LoadLoop.Result> RoundTripsAsync(McpClient[] clients, Dictionary<string, object?>[] sendArgs, Dictionary<string, object?>[] receiveArgs, TimeSpan duration, CancellationToken cancellationToken) =>
         LoadLoop.RunAsync(clients.Length, duration, async (i, ct) =>
         {
             var sent = await clients[i].CallToolAsync("messages_send", sendArgs[i], cancellationToken: ct).ConfigureAwait(false);

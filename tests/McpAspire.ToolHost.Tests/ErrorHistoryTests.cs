@@ -80,3 +80,12 @@ public sealed class ErrorHistoryOnGarnetTests : ErrorHistoryTests, IClassFixture
     {
     }
 }
+
+/// <summary>Error history on a three-primary Redis Cluster.</summary>
+public sealed class ErrorHistoryOnRedisClusterTests : ErrorHistoryTests, IClassFixture<RedisClusterFixture>
+{
+    public ErrorHistoryOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

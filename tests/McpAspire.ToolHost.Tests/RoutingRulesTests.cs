@@ -165,3 +165,12 @@ public sealed class RoutingRulesOnGarnetTests : RoutingRulesTests, IClassFixture
     {
     }
 }
+
+/// <summary>Routing rules on a three-primary Redis Cluster.</summary>
+public sealed class RoutingRulesOnRedisClusterTests : RoutingRulesTests, IClassFixture<RedisClusterFixture>
+{
+    public RoutingRulesOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

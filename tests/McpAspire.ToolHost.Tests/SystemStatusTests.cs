@@ -84,3 +84,12 @@ public sealed class SystemStatusOnGarnetTests : SystemStatusTests, IClassFixture
     {
     }
 }
+
+/// <summary>System status on a three-primary Redis Cluster.</summary>
+public sealed class SystemStatusOnRedisClusterTests : SystemStatusTests, IClassFixture<RedisClusterFixture>
+{
+    public SystemStatusOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

@@ -31,16 +31,30 @@ public abstract class AgentFeaturesBothErasTests
         await client.RegisterAsync("worker", ["work"], cancellationToken: cts.Token);
         await client.RegisterAsync("reviewer", ["review"], cancellationToken: cts.Token);
 
-        // Status updates: subscribed before anything changes.
+        // Status updates, subscribed before anything changes: resources/subscribe in a session, a listen stream in 2026.
         var updated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = await client.Client.SubscribeToResourceAsync("status://system", (n, _) =>
+        IAsyncDisposable subscription;
+        Func<Task> statusUpdated;
+        if (protocolVersion.StartsWith("2025-", StringComparison.Ordinal))
         {
-            if (n.Uri == "status://system")
+            subscription = await client.Client.SubscribeToResourceAsync("status://system", (n, _) =>
             {
-                updated.TrySetResult();
-            }
-            return default;
-        }, cancellationToken: cts.Token);
+                if (n.Uri == "status://system")
+                {
+                    updated.TrySetResult();
+                }
+                return default;
+            }, cancellationToken: cts.Token);
+            statusUpdated = () => updated.Task.WaitAsync(cts.Token);
+        }
+        else
+        {
+            var listen = await ListenStream.OpenAsync(server.McpUri, ["status://system"], cts.Token);
+            Assert.Equal(["status://system"], listen.Acknowledged.GetProperty("resourceSubscriptions").EnumerateArray().Select(e => e.GetString()));
+            subscription = listen;
+            statusUpdated = () => listen.WaitForUpdateAsync("status://system", cts.Token);
+        }
+        await using var _ = subscription;
 
         // Message types.
         await client.CallAsync("message_types_declare", new
@@ -50,7 +64,7 @@ public abstract class AgentFeaturesBothErasTests
             schema = new { type = "object", required = new[] { "n" }, properties = new { n = new { type = "integer" } } },
         }, cts.Token);
         var refused = await client.CallErrorAsync("messages_send", new { to = "worker", type = "job", payload = new { n = "one" } }, cts.Token);
-        Assert.Contains("at '/n' rule 'type'", refused, StringComparison.Ordinal);
+        Assert.Contains("at '/n' rule 'type' (/properties/n)", refused, StringComparison.Ordinal);
         await client.CallAsync("messages_send", new { to = "worker", type = "job", payload = new { n = 1 } }, cts.Token);
 
         // Routing rules.
@@ -67,7 +81,7 @@ public abstract class AgentFeaturesBothErasTests
         Assert.Equal(large.GetRawText(), received[1].GetProperty("payload").GetRawText());
 
         // System status: the update arrived; the view has the agents, the waiting message, the rule hit, the savings.
-        await updated.Task.WaitAsync(cts.Token);
+        await statusUpdated();
         using (var status = JsonDocument.Parse(Text(await client.Client.ReadResourceAsync("status://system", cancellationToken: cts.Token))))
         {
             var root = status.RootElement;

@@ -44,14 +44,14 @@ public abstract class BadMessageInputsTests
         {
             (new { to = "w", type = "note", payload = new string('x', 2000) }, "exceed the limit of 1024 bytes"),
             (new { to = "w", type = "task", payload = new { title = new string('x', 300) } }, "exceed the limit of 200 bytes"),
-            (new { to = "w", type = "task", payload = new { title = 5 } }, "at '/title' rule 'type' (/properties/title/type)"),
+            (new { to = "w", type = "task", payload = new { title = 5 } }, "at '/title' rule 'type' (/properties/title): Value is \"integer\" but should be \"string\""),
             (new { to = "w", type = "task", payload = new[] { "not", "an", "object" } }, "at '/' rule 'type'"),
             (new { to = "w", type = "ghost.type", payload = 1 }, "Unknown message type 'ghost.type'"),
         };
         foreach (var (arguments, expected) in refusals)
         {
             var error = await client.CallErrorAsync("messages_send", arguments, cts.Token);
-            Assert.Contains(expected, error, StringComparison.Ordinal);
+            Assert.True(error.Contains(expected, StringComparison.Ordinal), $"'{expected}' not in '{error}'; history: {await client.CallAsync("errors_list", new { maxErrors = 1 }, cts.Token)}");
         }
 
         // Rewrites that cycle (a → b, b → a): one rule decides each message, so it is delivered once and never loops.

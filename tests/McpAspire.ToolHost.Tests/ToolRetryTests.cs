@@ -43,15 +43,21 @@ public abstract class ToolRetryTests
         logs.Lines.Count(l => l.Contains($"Tool {tool} failed with a ", StringComparison.Ordinal) && l.Contains("retrying", StringComparison.Ordinal));
 
     // A failed call is an isError result or a JSON-RPC error, depending on where the SDK turned the exception into one.
-    private static async Task<bool> FailsAsync(Task<CallToolResult> call)
+    private static async Task AssertFailsAsync(Task<CallToolResult> call, Setup setup)
     {
+        CallToolResult result;
         try
         {
-            return (await call).IsError == true;
+            result = await call;
         }
         catch (McpException)
         {
-            return true;
+            return;
+        }
+        if (result.IsError != true)
+        {
+            var state = File.Exists($"/proc/{setup.Redis.Pid}/stat") ? (await File.ReadAllTextAsync($"/proc/{setup.Redis.Pid}/stat")).Split(' ')[2] : "gone";
+            Assert.Fail($"The call succeeded while the server (pid {setup.Redis.Pid}, state {state}) was frozen: {JsonSerializer.Serialize(result.StructuredContent)}\n{setup.Logs.Text}");
         }
     }
 
@@ -109,7 +115,7 @@ public abstract class ToolRetryTests
         await setup.Redis.PauseAsync();
         try
         {
-            Assert.True(await FailsAsync(setup.Client.Client.CallToolAsync("agents_stats", cancellationToken: cts.Token).AsTask()), "agents_stats fails while the server is frozen");
+            await AssertFailsAsync(setup.Client.Client.CallToolAsync("agents_stats", cancellationToken: cts.Token).AsTask(), setup);
             Assert.Equal(2, Retries(setup.Logs, "agents_stats"));
         }
         finally
@@ -134,7 +140,7 @@ public abstract class ToolRetryTests
         try
         {
             var send = setup.Client.Client.CallToolAsync("messages_send", new Dictionary<string, object?> { ["to"] = "a1", ["type"] = "job", ["payload"] = 1 }, cancellationToken: cts.Token).AsTask();
-            Assert.True(await FailsAsync(send), "the send fails while the server is frozen");
+            await AssertFailsAsync(send, setup);
             Assert.Equal(0, Retries(setup.Logs, "messages_send"));
         }
         finally

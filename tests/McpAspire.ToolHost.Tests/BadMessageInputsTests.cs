@@ -95,3 +95,12 @@ public sealed class BadMessageInputsOnGarnetTests : BadMessageInputsTests, IClas
     {
     }
 }
+
+/// <summary>Bad inputs on a three-primary Redis Cluster.</summary>
+public sealed class BadMessageInputsOnRedisClusterTests : BadMessageInputsTests, IClassFixture<RedisClusterFixture>
+{
+    public BadMessageInputsOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

@@ -54,6 +54,8 @@ public abstract class ErrorHistoryTests
         var forA1Routing = await onB.CallAsync("errors_list", new { agentId = "a1", category = "routing" }, cts.Token);
         Assert.Equal(1, forA1Routing.GetProperty("count").GetInt32());
         Assert.Equal(0, (await onB.CallAsync("errors_list", new { severity = "critical" }, cts.Token)).GetProperty("count").GetInt32());
+        Assert.Equal(5, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600 }, cts.Token)).GetProperty("count").GetInt32());
+        Assert.Equal(2, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600, maxErrors = 2 }, cts.Token)).GetProperty("count").GetInt32());
 
         var recent = await onA.Client.ReadResourceAsync("errors://recent", cancellationToken: cts.Token);
         Assert.Contains("queue_full", ((ModelContextProtocol.Protocol.TextResourceContents)recent.Contents[0]).Text, StringComparison.Ordinal);

@@ -62,6 +62,9 @@ public abstract class ErrorHistoryTests
         var status = await onB.Client.ReadResourceAsync("status://system", cancellationToken: cts.Token);
         using var statusJson = JsonDocument.Parse(((ModelContextProtocol.Protocol.TextResourceContents)status.Contents[0]).Text);
         Assert.Equal(1, statusJson.RootElement.GetProperty("errors").GetProperty("permission:warning").GetInt64());
+        // The five failures all fell inside the last minute: the rate counts them (fully, or the part of the previous
+        // minute's still inside the window when they straddled a minute's end).
+        Assert.InRange(statusJson.RootElement.GetProperty("errorsPerMinute").GetDouble(), 0.01, 5);
     }
 }
 

@@ -56,6 +56,11 @@ public abstract class ErrorHistoryTests
         Assert.Equal(0, (await onB.CallAsync("errors_list", new { severity = "critical" }, cts.Token)).GetProperty("count").GetInt32());
         Assert.Equal(5, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600 }, cts.Token)).GetProperty("count").GetInt32());
         Assert.Equal(2, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600, maxErrors = 2 }, cts.Token)).GetProperty("count").GetInt32());
+        // The time filter leaves out what is older: once a second has passed, none of the five is in the last second,
+        // while the last hour still holds all five.
+        await Eventually.HoldsAsync(async () => (await onB.CallAsync("errors_list", new { sinceSeconds = 1 }, cts.Token)).GetProperty("count").GetInt32() == 0,
+            "the failures fall out of a one-second window");
+        Assert.Equal(5, (await onA.CallAsync("errors_list", new { sinceSeconds = 3600 }, cts.Token)).GetProperty("count").GetInt32());
 
         var recent = await onA.Client.ReadResourceAsync("errors://recent", cancellationToken: cts.Token);
         Assert.Contains("queue_full", ((ModelContextProtocol.Protocol.TextResourceContents)recent.Contents[0]).Text, StringComparison.Ordinal);

@@ -9,7 +9,8 @@ namespace McpAspire.ToolHost.Tests;
 /// The retry strategy of the error categories against a real server that stops answering (SIGSTOP: connections stay
 /// open, commands time out) and comes back (SIGCONT): a read-only call is retried and succeeds, its cured failure kept in
 /// the history with the attempts it took; a call that keeps failing is given up after the configured attempts; a send
-/// (not idempotent) and a caller's mistake are never retried.
+/// (not idempotent) and a caller's mistake are never retried; the system status says Redis is not answering instead of
+/// failing, and recovers.
 /// </summary>
 public abstract class ToolRetryTests
 {
@@ -161,6 +162,42 @@ public abstract class ToolRetryTests
         Assert.Equal("validation", mistake.GetProperty("category").GetString());
         Assert.Equal(1, mistake.GetProperty("attempts").GetInt32());
         Assert.Equal(0, Retries(setup.Logs, "messages_replay"));
+    }
+
+    [Fact]
+    public async Task The_system_status_says_when_redis_does_not_answer_and_recovers_when_it_does()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var setup = await StartAsync(retryAttempts: 0, cts.Token);
+        using var http = new HttpClient();
+        var statusUri = new Uri(setup.Server.BaseAddress, "/stats/system");
+
+        await setup.Redis.PauseAsync();
+        try
+        {
+            // Both views answer (no 500, no hang) and say Redis is not answering, with the error.
+            using var fromHttp = JsonDocument.Parse(await http.GetStringAsync(statusUri, cts.Token));
+            var read = await setup.Client.Client.ReadResourceAsync("status://system", cancellationToken: cts.Token);
+            using var fromMcp = JsonDocument.Parse(Assert.IsType<TextResourceContents>(Assert.Single(read.Contents)).Text);
+            foreach (var status in new[] { fromHttp.RootElement, fromMcp.RootElement })
+            {
+                Assert.False(status.GetProperty("healthy").GetBoolean(), status.GetRawText());
+                Assert.False(status.GetProperty("redis").GetProperty("connected").GetBoolean(), status.GetRawText());
+                Assert.False(string.IsNullOrEmpty(status.GetProperty("redis").GetProperty("error").GetString()), status.GetRawText());
+            }
+        }
+        finally
+        {
+            await setup.Redis.ResumeAsync();
+        }
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var status = JsonDocument.Parse(await http.GetStringAsync(statusUri, cts.Token));
+            return status.RootElement.GetProperty("healthy").GetBoolean()
+                && status.RootElement.GetProperty("redis").GetProperty("connected").GetBoolean()
+                && status.RootElement.GetProperty("agents").GetProperty("active").GetInt32() == 1;
+        }, "the status is healthy again with the agent once the server answers");
     }
 }
 

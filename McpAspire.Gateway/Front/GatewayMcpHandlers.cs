@@ -80,12 +80,9 @@ public sealed class GatewayMcpHandlers
 
     private static async ValueTask PollAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var retry = request.Services?.GetService(typeof(IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>)) is IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions> endpoint
-            ? endpoint.Value.SseRetryInterval
-            : TimeSpan.FromSeconds(1);
         try
         {
-            await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
+            await request.EnablePollingAsync(GatewayMcpFront.SseRetryInterval, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace McpAspire.ToolHost.Hosting;
+namespace McpAspire.ServiceDefaults.McpGuards;
 
 /// <summary>
 /// <c>initialize</c> must carry usable params (an object with a string <c>protocolVersion</c>, an object

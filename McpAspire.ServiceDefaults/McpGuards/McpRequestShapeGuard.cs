@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace McpAspire.ToolHost.Hosting;
+namespace McpAspire.ServiceDefaults.McpGuards;
 
 /// <summary>
 /// Request shapes the SDK does not answer well: a POST to the MCP endpoint (or the legacy message endpoint) without a

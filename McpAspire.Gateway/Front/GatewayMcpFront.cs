@@ -10,6 +10,8 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace McpAspire.Gateway.Front;
@@ -39,6 +41,12 @@ public static class GatewayMcpFront
     /// <summary>The state service principal that owns the gateway's shared session records.</summary>
     public const string SessionPrincipal = "mcp-gateway";
 
+    /// <summary>
+    /// The SDK's ActivitySource and Meter: its server spans (<c>{mcp.method.name} {target}</c>, the MCP semantic
+    /// conventions) and <c>mcp.server.operation.duration</c>, collected with the service defaults' own.
+    /// </summary>
+    public const string SdkTelemetrySource = "Experimental.ModelContextProtocol";
+
     /// <summary>The Redis connection name (<c>ConnectionStrings:redis</c>) shared sessions keep their events in.</summary>
     public const string RedisConnectionName = "redis";
 
@@ -50,6 +58,8 @@ public static class GatewayMcpFront
         var live = new LiveSessions();
         services.AddSingleton(live);
         services.AddHealthChecks().AddCheck<McpFrontHealthCheck>("mcp");
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(SdkTelemetrySource));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SdkTelemetrySource));
         services.AddOptions<ListResultCachingOptions>().Configure<IOptions<GatewayOptions>>((o, gateway) => o.TimeToLive = gateway.Value.ListResultTimeToLive);
         // MCP9006: stateful sessions and their resumability are what 2025 clients need.
 #pragma warning disable MCP9006
@@ -65,7 +75,14 @@ public static class GatewayMcpFront
                 http.RunSessionHandler = live.RunAsync;
 #pragma warning restore MCPEXP002
             })
-            .WithListResultCaching();
+            .WithListResultCaching()
+            // A polled call's result, once written, ends its held POST response (PollingHold).
+            .WithMessageFilters(filters => filters.AddOutgoingFilter(next => async (context, cancellationToken) =>
+            {
+                await next(context, cancellationToken).ConfigureAwait(false);
+                PollingHold.Sent(context.Server.SessionId, context.JsonRpcMessage);
+            }));
+        services.AddHttpContextAccessor();
         if (shared)
         {
             if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName)))
@@ -123,7 +140,13 @@ public static class GatewayMcpFront
             // Session exists and is the caller's (one state round trip), the shared GET stream, the session's version.
             app.UseSharedSessions(McpPath);
         }
+        else
+        {
+            // A 2025 session is served as the version it negotiated, whatever 2025 version a request names.
+            app.UseMiddleware<SessionProtocolVersionTolerance>(McpPath.Value!);
+        }
         app.UseMiddleware<StatelessForwardingMiddleware>();
+        app.Use(PollingHold.HoldResponseAsync);
         // Routing after the rewrite of the legacy root paths.
         app.UseRouting();
         app.MapMcp(McpPath.Value!);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace McpAspire.ToolHost.Hosting;
+namespace McpAspire.ServiceDefaults.McpGuards;
 
 /// <summary>
 /// In a 2025-era session the version negotiated by <c>initialize</c> rules: a request of the session that names another

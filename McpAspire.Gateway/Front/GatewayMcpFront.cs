@@ -11,7 +11,6 @@ using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace McpAspire.Gateway.Front;
@@ -42,8 +41,10 @@ public static class GatewayMcpFront
     public const string SessionPrincipal = "mcp-gateway";
 
     /// <summary>
-    /// The SDK's ActivitySource and Meter: its server spans (<c>{mcp.method.name} {target}</c>, the MCP semantic
-    /// conventions) and <c>mcp.server.operation.duration</c>, collected with the service defaults' own.
+    /// The SDK's Meter (<c>mcp.server.operation.duration</c>, <c>mcp.client.operation.duration</c>), collected with the
+    /// service defaults' own. Its ActivitySource is not: it also traces the gateway's background downstream client
+    /// (connects, health pings), which would start a root trace every few seconds (see ServiceDefaults'
+    /// QuietBackgroundSampler); the gateway's own spans <c>{method} {server}</c> cover forwarded calls.
     /// </summary>
     public const string SdkTelemetrySource = "Experimental.ModelContextProtocol";
 
@@ -58,7 +59,6 @@ public static class GatewayMcpFront
         var live = new LiveSessions();
         services.AddSingleton(live);
         services.AddHealthChecks().AddCheck<McpFrontHealthCheck>("mcp");
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(SdkTelemetrySource));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SdkTelemetrySource));
         services.AddOptions<ListResultCachingOptions>().Configure<IOptions<GatewayOptions>>((o, gateway) => o.TimeToLive = gateway.Value.ListResultTimeToLive);
         // MCP9006: stateful sessions and their resumability are what 2025 clients need.

@@ -1,21 +1,27 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using McpAspire.Gateway;
 using McpAspire.ToolHost.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace McpAspire.Bench.Scenarios;
 
 /// <summary>
-/// <c>gateway-overhead</c>: stateless (2026-07-28) <c>tools/call</c> of the tool host's echo through the gateway vs
-/// directly to the tool host, 64 concurrent callers and then one caller (the added latency without queueing), in one
-/// run (the gateway forwards them to the tool host as 2026-07-28 requests, bytes relayed); also through a gateway with
-/// that forwarding off (every call on its 2025-11-25 downstream session through the SDK client), to show what the
-/// forwarding saves, and through a bare HTTP relay (the floor of any gateway on this machine); then <c>tools/list</c> answered from the gateway's catalog. Tool host, gateways and load
-/// generator share this process (and the machine's two cores).
+/// <c>gateway-overhead</c>: <c>tools/call</c> of the tool host's echo, in one run, alternating: directly to the tool host;
+/// through a bare relay on YARP's <see cref="IHttpForwarder"/> (nothing else: no auth, no MCP: the best relay .NET has,
+/// the yardstick); through the gateway as a 2026-07-28 stateless call (forwarded to the tool host as bytes); through
+/// the gateway on a 2025-11-25 session (one per caller); and through a gateway with the 2026 forwarding off (every call
+/// on its downstream session through the SDK client, to show what forwarding saves). At 64 callers and at one caller
+/// (the added latency without queueing): throughput, p50/p99, CPU and allocations per call. Then <c>tools/list</c>
+/// answered from the gateway's catalog. Tool host, relay, gateways and load generator share this process (and the
+/// machine's two cores). Args: [seconds=8].
 /// </summary>
 public sealed class GatewayOverheadScenario : IScenario
 {
@@ -37,8 +43,8 @@ public sealed class GatewayOverheadScenario : IScenario
         var sessionGateway = await StartGatewayAsync(toolHostUri, statelessForwarding: false, cancellationToken);
         var gatewayUri = BenchApps.BaseAddress(gateway);
         var sessionGatewayUri = BenchApps.BaseAddress(sessionGateway);
-        // The floor of any gateway here: a bare HTTP relay (no MCP, no auth, no middleware) in front of the tool host.
-        var relay = await StartBareRelayAsync(new Uri(toolHostUri, "mcp"), cancellationToken);
+        // The yardstick: YARP's forwarder in front of the tool host, nothing else.
+        var relay = await StartYarpRelayAsync(toolHostUri, cancellationToken);
         var relayUri = BenchApps.BaseAddress(relay);
         long errors = 0;
         try
@@ -51,51 +57,56 @@ public sealed class GatewayOverheadScenario : IScenario
             var call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
             var list = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"}}}}""");
 
-            Task Direct(int _, CancellationToken ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct);
-            Task Through(int _, CancellationToken ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct);
-            Task ThroughSession(int _, CancellationToken ct) => SendAsync(http, new Uri(sessionGatewayUri, "mcp"), call, "tools/call", "echo", ct);
-            Task ThroughBareRelay(int _, CancellationToken ct) => SendAsync(http, new Uri(relayUri, "mcp"), call, "tools/call", "echo", ct);
+            var directUri = new Uri(toolHostUri, "mcp");
+            var throughUri = new Uri(gatewayUri, "mcp");
+            var sessions = new string[Callers];
+            for (var i = 0; i < Callers; i++)
+            {
+                sessions[i] = await SessionRequests.InitializeAsync(http, throughUri, cancellationToken);
+            }
+            var sessionCall = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}""");
+            Task Direct(int _, CancellationToken ct) => SendAsync(http, directUri, call, "tools/call", "echo", ct);
+            Task Through(int _, CancellationToken ct) => SendAsync(http, throughUri, call, "tools/call", "echo", ct);
+            Task ThroughSession(int i, CancellationToken ct) => SendOnSessionAsync(http, throughUri, sessionCall, sessions[i], ct);
+            Task ThroughForwardingOff(int _, CancellationToken ct) => SendAsync(http, new Uri(sessionGatewayUri, "mcp"), call, "tools/call", "echo", ct);
+            Task ThroughRelay(int _, CancellationToken ct) => SendAsync(http, new Uri(relayUri, "mcp"), call, "tools/call", "echo", ct);
             // Everything shares one process and two cores, and its state drifts while it runs (heap size, tiered JIT
-            // with PGO, which takes some 15 s of load per path to settle on two busy cores): direct and gateway runs
-            // alternate over three rounds (each warmed by LoadLoop) and each keeps its best round, so neither order nor
-            // drift nor warm-up favours a side.
-            var measured = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, Through, ThroughSession, ThroughBareRelay], cancellationToken);
-            errors += measured.Sum(m => m.Errors);
-            var (direct, through, throughSession, throughRelay) = (measured[0].Best, measured[1].Best, measured[2].Best, measured[3].Best);
-            var worstDirect = measured[0].Worst;
-            // One caller: the added latency without queueing for the shared cores (the gateway's own cost per call).
-            var directAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(toolHostUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            var throughAlone = await LoadLoop.RunAsync(1, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), call, "tools/call", "echo", ct), cancellationToken);
-            var listing = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, new Uri(gatewayUri, "mcp"), list, "tools/list", null, ct), cancellationToken);
+            // with PGO, which takes some 15 s of load per path to settle on two busy cores): the paths alternate over
+            // rounds (each warmed by LoadLoop) and each keeps its best round, so neither order nor drift nor warm-up
+            // favours a side.
+            string[] labels = ["direct", "relay", "gateway_2026", "gateway_2025_session", "gateway_forwarding_off"];
+            var many = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, ThroughRelay, Through, ThroughSession, ThroughForwardingOff], cancellationToken);
+            var one = await LoadLoop.AlternateAsync(1, duration, 2, [Direct, ThroughRelay, Through, ThroughSession], cancellationToken);
+            var listing = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, throughUri, list, "tools/list", null, ct), cancellationToken);
+            errors += many.Sum(m => m.Errors) + one.Sum(m => m.Errors) + listing.Errors;
 
-            BenchResult.Report(Name_, "tools_call_via_gateway_per_s", through.PerSecond, "calls/s", direct.PerSecond);
-            BenchResult.Report(Name_, "tools_call_direct_per_s", direct.PerSecond, "calls/s");
-            BenchResult.Report(Name_, "tools_call_direct_per_s_worst_round", worstDirect.PerSecond, "calls/s", direct.PerSecond);
-            BenchResult.Report(Name_, "user_cpu_per_call_via_gateway", through.UserCpuMicrosecondsPerOperation, "us", direct.UserCpuMicrosecondsPerOperation);
-            BenchResult.Report(Name_, "kernel_cpu_per_call_via_gateway", through.KernelCpuMicrosecondsPerOperation, "us", direct.KernelCpuMicrosecondsPerOperation);
-            BenchResult.Report(Name_, "tools_call_via_gateway_p50", through.P50Ms, "ms", direct.P50Ms);
-            BenchResult.Report(Name_, "tools_call_via_gateway_p99", through.P99Ms, "ms", direct.P99Ms);
-            BenchResult.Report(Name_, "added_p50_latency", through.P50Ms - direct.P50Ms, "ms");
-            BenchResult.Report(Name_, "allocated_per_call_via_gateway", through.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
-            BenchResult.Report(Name_, "tools_call_via_bare_http_relay_per_s", throughRelay.PerSecond, "calls/s", direct.PerSecond);
-            BenchResult.Report(Name_, "tools_call_via_bare_http_relay_p50", throughRelay.P50Ms, "ms", direct.P50Ms);
-            BenchResult.Report(Name_, "cpu_per_call_via_bare_http_relay", throughRelay.UserCpuMicrosecondsPerOperation + throughRelay.KernelCpuMicrosecondsPerOperation, "us",
-                direct.UserCpuMicrosecondsPerOperation + direct.KernelCpuMicrosecondsPerOperation);
-            BenchResult.Report(Name_, "kernel_cpu_per_call_via_bare_http_relay", throughRelay.KernelCpuMicrosecondsPerOperation, "us", direct.KernelCpuMicrosecondsPerOperation);
-            BenchResult.Report(Name_, "tools_call_via_gateway_session_path_per_s", throughSession.PerSecond, "calls/s", direct.PerSecond);
-            BenchResult.Report(Name_, "forwarding_speedup", through.PerSecond, "calls/s", throughSession.PerSecond);
-            BenchResult.Report(Name_, "tools_call_via_gateway_session_path_p50", throughSession.P50Ms, "ms", direct.P50Ms);
-            BenchResult.Report(Name_, "cpu_per_call_via_gateway_session_path", throughSession.UserCpuMicrosecondsPerOperation + throughSession.KernelCpuMicrosecondsPerOperation, "us",
-                through.UserCpuMicrosecondsPerOperation + through.KernelCpuMicrosecondsPerOperation);
-            BenchResult.Report(Name_, "allocated_per_call_via_gateway_session_path", throughSession.AllocatedBytesPerOperation / 1024, "KiB", direct.AllocatedBytesPerOperation / 1024);
-            BenchResult.Report(Name_, "tools_call_via_gateway_p50_1_caller", throughAlone.P50Ms, "ms", directAlone.P50Ms);
-            BenchResult.Report(Name_, "tools_call_via_gateway_p99_1_caller", throughAlone.P99Ms, "ms", directAlone.P99Ms);
-            BenchResult.Report(Name_, "added_p50_latency_1_caller", throughAlone.P50Ms - directAlone.P50Ms, "ms");
-            // Everything in this process allocates (load generator, gateway, tool host): the difference is the gateway's hop.
-            BenchResult.Report(Name_, "allocated_per_call_via_gateway_1_caller", throughAlone.AllocatedBytesPerOperation / 1024, "KiB", directAlone.AllocatedBytesPerOperation / 1024);
+            foreach (var (rounds, callers) in new[] { (many, Callers), (one, 1) })
+            {
+                for (var p = 0; p < rounds.Length; p++)
+                {
+                    var best = rounds[p].Best;
+                    var label = $"{labels[p]}_{callers}";
+                    BenchResult.Report(Name_, $"{label}_calls_per_s", best.PerSecond, "calls/s");
+                    BenchResult.Report(Name_, $"{label}_p50", best.P50Ms, "ms");
+                    BenchResult.Report(Name_, $"{label}_p99", best.P99Ms, "ms");
+                    BenchResult.Report(Name_, $"{label}_cpu_per_call", best.UserCpuMicrosecondsPerOperation + best.KernelCpuMicrosecondsPerOperation, "us");
+                    // Everything in this process allocates (load generator, relay, gateway, tool host): compare paths.
+                    BenchResult.Report(Name_, $"{label}_allocated_per_call", best.AllocatedBytesPerOperation / 1024, "KiB");
+                }
+            }
+            var (direct64, relay64, gateway64, session64, off64) = (many[0].Best, many[1].Best, many[2].Best, many[3].Best, many[4].Best);
+            var (direct1, relay1, gateway1, session1) = (one[0].Best, one[1].Best, one[2].Best, one[3].Best);
+            // The goals (issue 17): ratio = gateway / yardstick.
+            BenchResult.Report(Name_, "gateway_2026_vs_relay_64", gateway64.PerSecond, "calls/s", relay64.PerSecond);
+            BenchResult.Report(Name_, "gateway_2026_p50_minus_relay_64", gateway64.P50Ms - relay64.P50Ms, "ms");
+            BenchResult.Report(Name_, "gateway_2026_p50_minus_direct_1", gateway1.P50Ms - direct1.P50Ms, "ms");
+            BenchResult.Report(Name_, "relay_p50_minus_direct_1", relay1.P50Ms - direct1.P50Ms, "ms");
+            BenchResult.Report(Name_, "gateway_2025_session_vs_2026_64", session64.PerSecond, "calls/s", gateway64.PerSecond);
+            BenchResult.Report(Name_, "gateway_2025_session_p50_minus_direct_1", session1.P50Ms - direct1.P50Ms, "ms");
+            BenchResult.Report(Name_, "relay_vs_direct_64", relay64.PerSecond, "calls/s", direct64.PerSecond);
+            BenchResult.Report(Name_, "forwarding_speedup_64", gateway64.PerSecond, "calls/s", off64.PerSecond);
             BenchResult.Report(Name_, "tools_list_from_catalog_per_s", listing.PerSecond, "lists/s");
             BenchResult.Report(Name_, "tools_list_from_catalog_p99", listing.P99Ms, "ms");
-            errors += directAlone.Errors + throughAlone.Errors + listing.Errors;
         }
         finally
         {
@@ -129,34 +140,50 @@ public sealed class GatewayOverheadScenario : IScenario
     }
 
     /// <summary>
-    /// POST /mcp relayed to the tool host with a plain HttpClient: the least any HTTP hop costs on this machine (one
-    /// more Kestrel request, one more client request, two more loopback TCP exchanges).
+    /// YARP's direct forwarding (<see cref="IHttpForwarder"/> with the default transformer and the client settings its
+    /// documentation gives): every request to the tool host, nothing else in the pipeline.
     /// </summary>
-    private static async Task<WebApplication> StartBareRelayAsync(Uri target, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartYarpRelayAsync(Uri toolHost, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
+        builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
-        app.Lifetime.ApplicationStopped.Register(client.Dispose);
-        string[] forwarded = ["Accept", "MCP-Protocol-Version", "Mcp-Method", "Mcp-Name"];
-        app.MapPost("/mcp", async context =>
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StreamContent(context.Request.Body) };
-            request.Content.Headers.ContentType = s_json;
-            foreach (var header in forwarded)
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+        });
+        app.Lifetime.ApplicationStopped.Register(invoker.Dispose);
+        var destination = toolHost.GetLeftPart(UriPartial.Authority);
+        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(100) };
+        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        app.Map("/mcp", async context =>
+        {
+            var error = await forwarder.SendAsync(context, destination, invoker, config, HttpTransformer.Default);
+            if (error != ForwarderError.None && !context.Response.HasStarted)
             {
-                request.Headers.TryAddWithoutValidation(header, context.Request.Headers[header].ToString());
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
             }
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-            context.Response.StatusCode = (int)response.StatusCode;
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
         await app.StartAsync(cancellationToken);
         return app;
     }
 
+    private static async Task SendOnSessionAsync(HttpClient http, Uri uri, byte[] body, string sessionId, CancellationToken ct)
+    {
+        using var request = SessionRequests.Post(uri, body, sessionId);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || !text.Contains("\"result\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"session tools/call answered {(int)response.StatusCode}: {text}");
+        }
+    }
 
     private static async Task SendAsync(HttpClient http, Uri uri, byte[] body, string method, string? name, CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using McpAspire.StateService;
 using McpAspire.TestSupport;
@@ -21,7 +20,6 @@ public sealed class SessionStoreScenario : IScenario
 {
     private const string Scenario = "session-store";
     private static readonly byte[] s_call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}""");
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
 
     public string Name => Scenario;
 
@@ -97,14 +95,12 @@ public sealed class SessionStoreScenario : IScenario
     /// <summary>One session per client, created on the first replica; calls go round-robin over <paramref name="replicas"/>.</summary>
     private static async Task<LoadLoop.Result> MeasureAsync(HttpClient http, int clients, int seconds, Uri[] replicas, CancellationToken cancellationToken)
     {
-        var sessions = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => InitializeAsync(http, replicas[0], cancellationToken)));
+        var sessions = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => SessionRequests.InitializeAsync(http, replicas[0], cancellationToken)));
         var turns = new int[clients];
         var result = await LoadLoop.RunAsync(clients, TimeSpan.FromSeconds(seconds), async (i, ct) =>
         {
             var target = replicas[turns[i]++ % replicas.Length];
-            using var request = Post(target, s_call);
-            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
-            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessions[i]);
+            using var request = SessionRequests.Post(target, s_call, sessions[i]);
             using var response = await http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode || !body.Contains("\"text\":\"bench\"", StringComparison.Ordinal))
@@ -114,28 +110,6 @@ public sealed class SessionStoreScenario : IScenario
         }, cancellationToken);
         Console.Error.WriteLine($"{replicas.Length} replica(s): {result.PerSecond:F0} calls/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors}");
         return result;
-    }
-
-    private static HttpRequestMessage Post(Uri uri, byte[] body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = s_json;
-        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
-        return request;
-    }
-
-    private static async Task<string> InitializeAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)
-    {
-        using var init = Post(uri, Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"""));
-        using var response = await http.SendAsync(init, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var sessionId = response.Headers.GetValues("Mcp-Session-Id").First();
-        using var initialized = Post(uri, Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""));
-        initialized.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
-        initialized.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
-        using var ack = await http.SendAsync(initialized, cancellationToken);
-        ack.EnsureSuccessStatusCode();
-        return sessionId;
     }
 
     private static int IntArg(string[] args, string name, int fallback)

@@ -61,13 +61,13 @@ public sealed class ToolHostCallScenario : IScenario
             var stateless = await MeasureAsync("stateless-2026", http, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest()), cancellationToken);
             var session = await MeasureAsync("session-2025", http, clients, warmup, seconds, async ct =>
             {
-                var sessionId = await InitializeAsync(http, ct);
+                var sessionId = await SessionRequests.InitializeAsync(http, new Uri(http.BaseAddress!, "/mcp"), ct);
                 return () => SessionRequest(sessionId);
             }, cancellationToken);
             var bareStateless = await MeasureAsync("bare-sdk-stateless-2026", bareHttp, clients, warmup, seconds, _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest()), cancellationToken);
             var bareSession = await MeasureAsync("bare-sdk-session-2025", bareHttp, clients, warmup, seconds, async ct =>
             {
-                var sessionId = await InitializeAsync(bareHttp, ct);
+                var sessionId = await SessionRequests.InitializeAsync(bareHttp, new Uri(bareHttp.BaseAddress!, "/mcp"), ct);
                 return () => SessionRequest(sessionId);
             }, cancellationToken);
             errors = plain.Errors + stateless.Errors + session.Errors + bareStateless.Errors + bareSession.Errors;
@@ -225,20 +225,6 @@ public sealed class ToolHostCallScenario : IScenario
         request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
         request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
         return request;
-    }
-
-    private static async Task<string> InitializeAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        using var init = Post("/mcp", Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"""));
-        using var response = await http.SendAsync(init, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var sessionId = response.Headers.GetValues("Mcp-Session-Id").First();
-        using var initialized = Post("/mcp", Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""));
-        initialized.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
-        initialized.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
-        using var ack = await http.SendAsync(initialized, cancellationToken);
-        ack.EnsureSuccessStatusCode();
-        return sessionId;
     }
 
     private static int IntArg(string[] args, string name, int fallback)

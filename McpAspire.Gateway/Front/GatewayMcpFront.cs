@@ -153,12 +153,15 @@ public static class GatewayMcpFront
         return app;
     }
 
+    // The SDK runs ConfigureServer for every stateless 2026-07-28 request (a new server per request): computed once.
+    private static readonly string ServerVersion = typeof(GatewayApp).Assembly.GetName().Version?.ToString() ?? "1.0.0";
+
     private static StateServiceClient StateClient(IServiceProvider services) =>
         new(services.GetRequiredService<IHttpClientFactory>().CreateClient(SessionSharingExtensions.HttpClientName));
 
     private static void ConfigureServer(McpServerOptions server)
     {
-        server.ServerInfo = new Implementation { Name = GatewayApp.ServerName, Version = typeof(GatewayApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
+        server.ServerInfo = new Implementation { Name = GatewayApp.ServerName, Version = ServerVersion };
         server.Capabilities = new ServerCapabilities
         {
             Tools = new ToolsCapability { ListChanged = true },

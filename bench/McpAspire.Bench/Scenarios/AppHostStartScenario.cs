@@ -174,13 +174,14 @@ public sealed class AppHostStartScenario : IScenario
     private static List<Uri> ServiceUrls(int appHost)
     {
         var urls = new HashSet<Uri>();
-        foreach (var pid in ProcessTable.AppHostTree(appHost))
+        foreach (var pid in ProcessTable.AppHostTree(appHost).Where(p => p != appHost))
         {
             try
             {
+                // Processes inherit the AppHost's environment: a project resource is told its service name by Aspire
+                // (OTEL_SERVICE_NAME); the dashboard is not one of the app's resources.
                 var environment = ProcessTable.Environment(pid);
-                // DCP's own processes and the dashboard carry no service URL of the app's resources.
-                if (environment.ContainsKey("DASHBOARD__FRONTEND__BROWSERTOKEN") || environment.ContainsKey("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"))
+                if (!environment.ContainsKey("OTEL_SERVICE_NAME") || environment.ContainsKey("DASHBOARD__FRONTEND__BROWSERTOKEN"))
                 {
                     continue;
                 }

@@ -154,12 +154,12 @@ public sealed class GatewayReplicaKillTests
         }
     }
 
-    /// <summary>The session's shared GET stream in Redis (McpAspire.SessionSharing's keys: <c>mcp:sse:{session}:s:{base64url("__get__")}</c>).</summary>
+    /// <summary>The session's shared GET stream in Redis (McpAspire.SessionSharing's keys: <c>mcp:sse:{{session}}:s:{base64url("__get__")}</c>, the session id as hash tag).</summary>
     private sealed class GetStreamLog(StackExchange.Redis.IConnectionMultiplexer redis, string sessionId)
     {
         public async Task<List<(long Id, string Data)>> ReadAsync()
         {
-            var key = $"mcp:sse:{sessionId}:s:{McpAspire.SessionSharing.EventIds.EncodeStream("__get__")}";
+            var key = $"mcp:sse:{{{sessionId}}}:s:{McpAspire.SessionSharing.EventIds.EncodeStream("__get__")}";
             var entries = await redis.GetDatabase().StreamRangeAsync(key);
             return [.. entries.Where(e => e["k"] == "m").Select(e => (long.Parse(e.Id.ToString().Split('-')[1], System.Globalization.CultureInfo.InvariantCulture), e["d"].ToString()))];
         }

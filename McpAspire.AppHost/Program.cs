@@ -52,12 +52,17 @@ var gateway = builder.AddProject<Projects.McpAspire_Gateway>("gateway")
     // Downstream MCP servers: the tool host, found by service discovery, plus whatever mcp-servers.json lists
     // (the mcpServers format IDE assistants use; the gateway reloads it while running).
     .WithEnvironment("Gateway__Servers__toolhost__Url", "https+http://toolhost/mcp")
-    // A restarted tool host is reconnected within 2 s (the default back-off grows to 60 s).
+    // A restarted tool host is reconnected within 2 s (the default back-off grows to 60 s); the first retries come
+    // quickly because the gateway starts beside the tool host and usually finds it still starting.
+    .WithEnvironment("Gateway__Servers__toolhost__ReconnectDelay", "00:00:00.250")
     .WithEnvironment("Gateway__Servers__toolhost__MaxReconnectDelay", "00:00:02")
     // --Gateway:ServersFile=/abs/path.json points the gateway at another servers file (the chaos soak uses its own).
     .WithConfigFile("Gateway__ServersFile", builder.Configuration["Gateway:ServersFile"] ?? "mcp-servers.json")
-    .WaitFor(stateService)
-    .WaitFor(toolHost);
+    // Only Redis gates the gateway: it starts beside the state service and the tool host instead of after them (waiting
+    // for both to be healthy, then for Aspire's next health poll, added ~8 s to every start). Until it has connected
+    // to the tool host its /health says Degraded and /stats says so; its session calls answer 503 while the state
+    // service is still starting, as they do when that service restarts.
+    .WaitFor(redis);
 
 // Gateway authentication comes from the AppHost's own configuration (`Gateway:Auth:*` in its appsettings, user
 // secrets or command line, e.g. --Gateway:Auth:ApiKeys:0:Hash=…), passed on unchanged. Without any, local runs serve

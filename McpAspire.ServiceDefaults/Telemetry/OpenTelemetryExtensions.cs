@@ -71,6 +71,8 @@ public static class OpenTelemetryExtensions
                 .AddProcessor(new RedactingActivityProcessor(knownSecrets)))
             // Reads OTEL_EXPORTER_OTLP_ENDPOINT/_PROTOCOL/_HEADERS from configuration: Aspire injects a gRPC endpoint.
             .UseOtlpExporter();
+        // The last batch is flushed within Telemetry:ShutdownTimeout (1 s), not the exporter's 10 s (TelemetryShutdown).
+        builder.Services.AddHostedService<TelemetryShutdown>();
         return builder;
     }
 

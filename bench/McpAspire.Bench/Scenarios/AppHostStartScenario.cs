@@ -10,9 +10,12 @@ namespace McpAspire.Bench.Scenarios;
 /// <c>apphost-start</c>: our AppHost (Release, Aspire with DCP and the dashboard: Redis, state service, tool host, two
 /// gateway replicas) against the platform's floor, a minimal Aspire AppHost with one project (bench/MinimalAppHost), in
 /// one run. Each is started as a user runs it (<c>dotnet App.dll</c> in its own process group, free ports) and timed
-/// until its stable port answers <c>/health</c> (ours: the gateway front port, which Aspire starts only after Redis,
-/// the state service and the tool host are healthy), then SIGTERMed as a group and timed until the AppHost, DCP and
-/// every process under them are gone. Median of several runs (default 3, <c>--runs N</c>) after one warm-up each.
+/// until everything is healthy: its stable port answers <c>/health</c> and every service process under it (ours: two
+/// gateway replicas, the state service and the tool host; the floor: its one project) answers its own <c>/health</c>
+/// with 200 and no check Degraded or Unhealthy (so the gateway counts only once it is connected to the tool host, and
+/// the state service only once it is subscribed to Redis). Then it is SIGTERMed as a group and timed until the
+/// AppHost, DCP and every process under them are gone. Median of several runs (default 3, <c>--runs N</c>) after one
+/// warm-up each.
 /// </summary>
 public sealed class AppHostStartScenario : IScenario
 {
@@ -50,9 +53,9 @@ public sealed class AppHostStartScenario : IScenario
         // Alternate ours and the floor so a change in machine load hits both; the first round warms disk caches.
         for (var run = -1; run < runs; run++)
         {
-            foreach (var (name, dll, portArg) in new[] { ("ours", ours, "--Gateway:Port"), ("floor", floor, "--Port") })
+            foreach (var (name, dll, portArg, services) in new[] { ("ours", ours, "--Gateway:Port", 4), ("floor", floor, "--Port", 1) })
             {
-                var result = await RunOnceAsync(dll, portArg, cancellationToken);
+                var result = await RunOnceAsync(dll, portArg, services, cancellationToken);
                 if (result is null)
                 {
                     errors++;
@@ -81,7 +84,7 @@ public sealed class AppHostStartScenario : IScenario
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<(double StartSeconds, double StopSeconds, int Left)?> RunOnceAsync(string dll, string portArg, CancellationToken ct)
+    private static async Task<(double StartSeconds, double StopSeconds, int Left)?> RunOnceAsync(string dll, string portArg, int services, CancellationToken ct)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("setsid", ["dotnet", dll, $"{portArg}={port}"])
@@ -106,13 +109,15 @@ public sealed class AppHostStartScenario : IScenario
         var healthy = false;
         while (!healthy && sw.Elapsed < TimeSpan.FromSeconds(180) && !process.HasExited)
         {
-            try
+            healthy = await HealthyAsync(http, new Uri($"http://localhost:{port}/health"), ct);
+            if (healthy)
             {
-                using var response = await http.GetAsync(new Uri($"http://localhost:{port}/health"), ct);
-                healthy = response.IsSuccessStatusCode;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
+                var urls = ServiceUrls(process.Id);
+                healthy = urls.Count >= services;
+                foreach (var url in urls)
+                {
+                    healthy = healthy && await HealthyAsync(http, new Uri(url, "/health"), ct);
+                }
             }
             if (!healthy)
             {
@@ -148,6 +153,53 @@ public sealed class AppHostStartScenario : IScenario
             Console.Error.WriteLine($"apphost-start: {left} process(es) of {Path.GetFileName(dll)} left 60 s after SIGTERM");
         }
         return (startSeconds, stopSeconds, left);
+    }
+
+    /// <summary>200 and nothing Degraded or Unhealthy in the report (ours write JSON with each check's status).</summary>
+    private static async Task<bool> HealthyAsync(HttpClient http, Uri uri, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync(uri, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            return response.IsSuccessStatusCode && !body.Contains("Degraded", StringComparison.Ordinal) && !body.Contains("Unhealthy", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The distinct HTTP URLs of the service processes under the AppHost (from their ASPNETCORE_URLS / HTTP_PORTS).</summary>
+    private static List<Uri> ServiceUrls(int appHost)
+    {
+        var urls = new HashSet<Uri>();
+        foreach (var pid in ProcessTable.AppHostTree(appHost).Where(p => p != appHost))
+        {
+            try
+            {
+                // Processes inherit the AppHost's environment: a project resource is told its service name by Aspire
+                // (OTEL_SERVICE_NAME); the dashboard is not one of the app's resources.
+                var environment = ProcessTable.Environment(pid);
+                if (!environment.ContainsKey("OTEL_SERVICE_NAME") || environment.ContainsKey("DASHBOARD__FRONTEND__BROWSERTOKEN"))
+                {
+                    continue;
+                }
+                if (environment.TryGetValue("ASPNETCORE_URLS", out var value)
+                    && value.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal)) is { } first)
+                {
+                    urls.Add(new Uri(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)));
+                }
+                else if (environment.TryGetValue("HTTP_PORTS", out var ports))
+                {
+                    urls.Add(new Uri($"http://localhost:{ports.Split(';')[0]}"));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return [.. urls];
     }
 
     private static int FreePort()

@@ -14,7 +14,19 @@ namespace McpAspire.Gateway.Front;
 /// </summary>
 public sealed class LiveSessions
 {
+    /// <summary>How long a legacy message for a session id not registered yet waits for its session to start.</summary>
+    internal static readonly TimeSpan LegacyArrivalWait = TimeSpan.FromSeconds(2);
+
+    private const int MaxArrivalWaiters = 1024;
     private readonly ConcurrentDictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the registry.</summary>
+    public LiveSessions(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+    }
 
     private sealed record Entry(McpServer Server, string Owner, bool Legacy);
 
@@ -39,6 +51,10 @@ public sealed class LiveSessions
         var legacy = context.Request.Path.Value?.EndsWith("/sse", StringComparison.Ordinal) == true;
         var entry = new Entry(server, SharedSessionRecord.UserKey(context.User), legacy);
         _sessions[id] = entry;
+        if (_arrivals.TryRemove(id, out var arrival))
+        {
+            arrival.TrySetResult();
+        }
         try
         {
             await server.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -72,4 +88,38 @@ public sealed class LiveSessions
     public bool IsLegacySessionOf(string sessionId, ClaimsPrincipal? user) =>
         _sessions.TryGetValue(sessionId, out var entry) && entry.Legacy
         && string.Equals(entry.Owner, SharedSessionRecord.UserKey(user), StringComparison.Ordinal);
+
+    /// <summary>
+    /// <see cref="IsLegacySessionOf"/>, waiting up to <see cref="LegacyArrivalWait"/> for a session id not registered
+    /// yet: the SDK writes a legacy stream's <c>endpoint</c> event before it starts the session's
+    /// <c>RunSessionHandler</c>, so a fast client's first message can arrive before the session is registered here.
+    /// </summary>
+    public async Task<bool> IsLegacySessionOfAsync(string sessionId, ClaimsPrincipal? user, CancellationToken cancellationToken)
+    {
+        if (IsLegacySessionOf(sessionId, user))
+        {
+            return true;
+        }
+        if (string.IsNullOrEmpty(sessionId) || _sessions.ContainsKey(sessionId) || _arrivals.Count >= MaxArrivalWaiters)
+        {
+            return false;
+        }
+        var arrival = _arrivals.GetOrAdd(sessionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            if (!_sessions.ContainsKey(sessionId))
+            {
+                await arrival.Task.WaitAsync(LegacyArrivalWait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            _arrivals.TryRemove(KeyValuePair.Create(sessionId, arrival));
+        }
+        return IsLegacySessionOf(sessionId, user);
+    }
 }

@@ -14,11 +14,7 @@ internal sealed class SessionOwnerGate(RequestDelegate next, LiveSessions live, 
         var request = context.Request;
         if (request.Path.Equals(GatewayMcpFront.LegacyMessagePath, StringComparison.Ordinal) && HttpMethods.IsPost(request.Method))
         {
-            var id = request.Query["sessionId"].ToString();
-            if (!live.IsLegacySessionOf(id, context.User))
-            {
-                return NotFoundAsync(context);
-            }
+            return CheckLegacyAsync(context, request.Query["sessionId"].ToString());
         }
         else if (checkStreamableSessions && request.Path.Equals(GatewayMcpFront.McpPath, StringComparison.Ordinal)
             && request.Headers["Mcp-Session-Id"].ToString() is { Length: > 0 } sessionId
@@ -27,6 +23,18 @@ internal sealed class SessionOwnerGate(RequestDelegate next, LiveSessions live, 
             return NotFoundAsync(context);
         }
         return next(context);
+    }
+
+    private async Task CheckLegacyAsync(HttpContext context, string sessionId)
+    {
+        if (await live.IsLegacySessionOfAsync(sessionId, context.User, context.RequestAborted).ConfigureAwait(false))
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        else
+        {
+            await NotFoundAsync(context).ConfigureAwait(false);
+        }
     }
 
     /// <summary>What the SDK answers for a session id it does not know.</summary>

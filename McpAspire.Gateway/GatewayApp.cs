@@ -5,13 +5,7 @@ using McpAspire.Gateway.Forwarding;
 using McpAspire.Gateway.Front;
 using McpAspire.Gateway.RateLimiting;
 using McpAspire.Gateway.Security;
-using McpAspire.Gateway.Sessions;
-using McpAspire.Mcp.Distributed.Hosting;
-using McpAspire.Mcp.Sessions;
-using McpAspire.StateService.Client;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ModelContextProtocol.Protocol;
 
 namespace McpAspire.Gateway;
 
@@ -39,61 +33,12 @@ public static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DownstreamManager>());
         builder.Services.AddSingleton<NotificationHub>();
         builder.Services.AddSingleton<GatewayMcpHandlers>();
-        // 2026-07-28 tool calls, prompts and reads to HTTP servers that take that revision skip the SDK client and server (Forwarding/).
-        builder.Services.AddSingleton<McpAspire.Mcp.Forwarding.IMcpStatelessRequestHandler, StatelessForwardingHandler>();
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstreams");
         builder.AddGatewayRateLimits();
 
-        var listTtl = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()?.ListResultTimeToLive ?? TimeSpan.FromSeconds(10);
-        var mcp = builder.Services.AddMcpEndpoint(endpoint =>
-        {
-            // Every caller sees the same merged catalog, so 2026 clients may cache list results briefly.
-            endpoint.ListResultTimeToLive = listTtl;
-            endpoint.ListResultsArePublic = true;
-        }, server =>
-        {
-            server.ServerInfo = new Implementation { Name = ServerName, Version = typeof(GatewayApp).Assembly.GetName().Version?.ToString() ?? "1.0.0" };
-            server.Capabilities = new ServerCapabilities
-            {
-                Tools = new ToolsCapability { ListChanged = true },
-                Prompts = new PromptsCapability { ListChanged = true },
-                Resources = new ResourcesCapability { ListChanged = true, Subscribe = true },
-                Completions = new CompletionsCapability(),
-#pragma warning disable MCP9005 // 2025-era clients may set a log level; downstream log messages are forwarded to them
-                Logging = new LoggingCapability(),
-#pragma warning restore MCP9005
-            };
-            server.ServerInstructions = "McpAspire gateway: tools, prompts and resources of several MCP servers behind one endpoint. "
-                + "Names prefixed 'server__' tell which server a tool comes from.";
-        });
-        var sessionStore = builder.Configuration[$"{GatewayOptions.SectionName}:SessionStore"]
-            ?? (builder.Configuration.GetSection("services:statesvc").Exists() ? "state" : "memory");
-        if (sessionStore is not ("state" or "memory"))
-        {
-            throw new GatewayConfigurationException($"Gateway:SessionStore must be 'state' or 'memory', not '{sessionStore}'.");
-        }
-        if (sessionStore == "state")
-        {
-            // Stateless replicas: 2025-era sessions, their GET streams and Last-Event-ID replays live in the state service.
-            builder.Services.AddStateServiceMcpStores(store => store.Principal = "mcp-gateway");
-            // Each new session also records the downstreams' client state (status, tool count, downstream session id).
-            var stateStore = builder.Services.Last(d => d.ServiceType == typeof(IMcpSessionStore));
-            builder.Services.Remove(stateStore);
-            builder.Services.AddSingleton(sp => new LiveSessionClientRecords(
-                sp.GetRequiredService<DownstreamManager>(),
-                sp.GetRequiredKeyedService<StateServiceClient>(StateServiceMcpStoreServiceCollectionExtensions.HttpClientName),
-                sp.GetRequiredService<IOptions<StateServiceMcpStoreOptions>>().Value.Principal,
-                sp.GetRequiredService<ILogger<LiveSessionClientRecords>>()));
-            builder.Services.AddSingleton<IMcpSessionStore>(sp => new DownstreamRegisteringSessionStore(
-                (IMcpSessionStore)stateStore.ImplementationFactory!(sp),
-                sp.GetRequiredKeyedService<StateServiceClient>(StateServiceMcpStoreServiceCollectionExtensions.HttpClientName),
-                sp.GetRequiredService<DownstreamManager>(),
-                sp.GetRequiredService<IOptions<StateServiceMcpStoreOptions>>(),
-                sp.GetRequiredService<ILogger<DownstreamRegisteringSessionStore>>(),
-                sp.GetRequiredService<LiveSessionClientRecords>()));
-            // A session deleted or expired through one replica is gone on the others within a second.
-            builder.Services.PostConfigure<McpAspire.Mcp.Hosting.McpEndpointOptions>(endpoint => endpoint.SessionTouchInterval = TimeSpan.FromSeconds(1));
-        }
+        // Stateless replicas: with the state service, 2025-era sessions are shared (records there, events in Redis).
+        var shared = SharesSessions(builder.Configuration);
+        var mcp = builder.AddGatewayMcpFront(shared);
         // Who may use /mcp, and which servers, tools, prompts and resources each principal sees (Security/).
         builder.AddGatewaySecurity(mcp);
         mcp.WithListToolsHandler((request, ct) => Handlers(request.Services).ListToolsAsync(request, ct))
@@ -121,15 +66,28 @@ public static class GatewayApp
         var manager = app.Services.GetRequiredService<DownstreamManager>();
         GatewayMetrics.ObserveConnections(() => manager.Connections.Select(c => (c.Name, c.Status == DownstreamStatus.Connected)));
         app.UseGatewaySecurity();
+        app.UseGatewayMcpFront(SharesSessions(app.Configuration));
         app.MapDefaultEndpoints();
         app.MapGatewayStats();
         app.MapEnvironmentContractEndpoints();
-        app.MapMcpEndpoint("/mcp");
         return app;
     }
 
     /// <summary>Creates and builds in one step.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) => Build(CreateBuilder(args, configure));
+
+    /// <summary><c>Gateway:SessionStore</c>: <c>state</c> (the default when the state service is configured) or <c>memory</c>.</summary>
+    private static bool SharesSessions(IConfiguration configuration)
+    {
+        var sessionStore = configuration[$"{GatewayOptions.SectionName}:SessionStore"]
+            ?? (configuration.GetSection("services:statesvc").Exists() ? "state" : "memory");
+        return sessionStore switch
+        {
+            "state" => true,
+            "memory" => false,
+            _ => throw new GatewayConfigurationException($"Gateway:SessionStore must be 'state' or 'memory', not '{sessionStore}'."),
+        };
+    }
 
     private static GatewayMcpHandlers Handlers(IServiceProvider? services) =>
         (services ?? throw new InvalidOperationException("The MCP request has no service provider.")).GetRequiredService<GatewayMcpHandlers>();

@@ -90,7 +90,14 @@ public static class SessionSharingExtensions
                 }
                 finally
                 {
-                    local.Remove(server.SessionId);
+                    if (local.Contains(server.SessionId))
+                    {
+                        local.Remove(server.SessionId);
+                        foreach (var observer in sp.GetServices<ISharedSessionObserver>())
+                        {
+                            observer.SessionReleased(server.SessionId!);
+                        }
+                    }
                 }
             };
 #pragma warning restore MCPEXP002

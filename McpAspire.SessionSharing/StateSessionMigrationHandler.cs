@@ -14,8 +14,10 @@ namespace McpAspire.SessionSharing;
 /// The record's negotiated protocol version replaces the one the client asked for, so a re-hydrated session speaks
 /// the version <c>initialize</c> settled on.
 /// </summary>
-public sealed class StateSessionMigrationHandler(StateSessionDirectory directory, LocalSharedSessions local) : ISessionMigrationHandler
+public sealed class StateSessionMigrationHandler(StateSessionDirectory directory, LocalSharedSessions local, IEnumerable<ISharedSessionObserver> observers) : ISessionMigrationHandler
 {
+    private readonly ISharedSessionObserver[] _observers = [.. observers];
+
     /// <summary><see cref="HttpContext.Items"/> key under which <see cref="SharedSessionGate"/> leaves the record it read.</summary>
     public const string RecordItemKey = "McpAspire.SessionSharing.Record";
 
@@ -34,6 +36,11 @@ public sealed class StateSessionMigrationHandler(StateSessionDirectory directory
         var record = new SharedSessionRecord(sessionId, SharedSessionRecord.UserKey(context.User), NegotiatedVersion(initializeParams.ProtocolVersion), json);
         await directory.CreateAsync(record, cancellationToken).ConfigureAwait(false);
         local.Add(sessionId);
+        foreach (var observer in _observers)
+        {
+            observer.SessionHeld(sessionId);
+            await observer.SessionCreatedAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -67,6 +74,10 @@ public sealed class StateSessionMigrationHandler(StateSessionDirectory directory
         };
         init.ProtocolVersion = record.ProtocolVersion;
         local.Add(sessionId);
+        foreach (var observer in _observers)
+        {
+            observer.SessionHeld(sessionId);
+        }
         return init;
     }
 }

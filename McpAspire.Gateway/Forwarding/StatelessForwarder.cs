@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
-using McpAspire.Mcp.Forwarding;
 using ModelContextProtocol.Protocol;
 
 namespace McpAspire.Gateway.Forwarding;

@@ -56,9 +56,26 @@ public sealed class GatewayMcpHandlers
             throw DownstreamErrors.UnknownTool(name);
         }
         var connection = Connection(route.Server);
-        var options = new RequestOptions { Meta = ForwardableMeta(request.Params.Meta) };
         // 2025 sessions: if the downstream ends its stream mid-call (SSE polling), end the caller's the same way.
-        using var polling = request.Server.SessionId is null ? null : DownstreamPolling.Begin(ct => PollAsync(request, ct));
+        PollingHold? hold = null;
+        var http = request.Services?.GetService<IHttpContextAccessor>()?.HttpContext;
+        using var polling = request.Server.SessionId is not { } sessionId || http is null ? null : DownstreamPolling.Begin(async ct =>
+        {
+            hold = PollingHold.Open(http, sessionId, request.JsonRpcRequest.Id);
+            await PollAsync(request, ct).ConfigureAwait(false);
+        });
+        var result = await ForwardCallAsync(request, connection, route, cancellationToken).ConfigureAwait(false);
+        if (hold is not null)
+        {
+            // The caller's POST stream was ended for polling: the result goes to the event store, not to that stream.
+            await hold.WaitDetachedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async ValueTask<CallToolResult> ForwardCallAsync(RequestContext<CallToolRequestParams> request, DownstreamConnection connection, Catalog.Route route, CancellationToken cancellationToken)
+    {
+        var options = new RequestOptions { Meta = ForwardableMeta(request.Params!.Meta) };
         if (request.Params.ProgressToken is not { } token)
         {
             // The common case: arguments pass through as they came, without re-boxing.
@@ -80,12 +97,9 @@ public sealed class GatewayMcpHandlers
 
     private static async ValueTask PollAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var retry = request.Services?.GetService(typeof(IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions>)) is IOptions<McpAspire.Mcp.Hosting.McpEndpointOptions> endpoint
-            ? endpoint.Value.SseRetryInterval
-            : TimeSpan.FromSeconds(1);
         try
         {
-            await request.EnablePollingAsync(retry, cancellationToken).ConfigureAwait(false);
+            await request.EnablePollingAsync(GatewayMcpFront.SseRetryInterval, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {

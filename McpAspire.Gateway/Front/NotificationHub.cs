@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpAspire.Gateway.Catalog;
 using McpAspire.Gateway.Downstream;
-using McpAspire.Mcp.Sessions;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -20,7 +19,8 @@ namespace McpAspire.Gateway.Front;
 public sealed partial class NotificationHub : IDisposable
 {
     private readonly DownstreamManager _downstreams;
-    private readonly McpLiveSessions _live;
+    private readonly LiveSessions _live;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<NotificationHub> _logger;
     // Keyed by session id: the SDK hands each request its own McpServer wrapper, so keying by that object (weakly) lost a
     // session's subscriptions once the wrapper was collected, and counted one session once per live wrapper.
@@ -29,10 +29,11 @@ public sealed partial class NotificationHub : IDisposable
     private readonly List<Listener> _listeners = [];
 
     /// <summary>Creates the hub and listens to the downstream manager.</summary>
-    public NotificationHub(DownstreamManager downstreams, McpLiveSessions live, ILogger<NotificationHub> logger)
+    public NotificationHub(DownstreamManager downstreams, LiveSessions live, IHostApplicationLifetime lifetime, ILogger<NotificationHub> logger)
     {
         _downstreams = downstreams;
         _live = live;
+        _lifetime = lifetime;
         _logger = logger;
         downstreams.CatalogChanged += OnCatalogChanged;
         downstreams.NotificationReceived += OnDownstreamNotificationAsync;
@@ -123,15 +124,18 @@ public sealed partial class NotificationHub : IDisposable
             ResourceSubscriptions = wanted.ResourceSubscriptions is { Count: > 0 } uris ? [.. uris] : null,
         };
         var listener = new Listener(request.Server, request.JsonRpcRequest.Id, granted);
-        await SendTaggedAsync(listener, NotificationMethods.SubscriptionsAcknowledgedNotification,
-            new JsonObject { ["notifications"] = JsonSerializer.SerializeToNode(granted, McpJsonUtilities.DefaultOptions) }, cancellationToken).ConfigureAwait(false);
+        // Listen first, then acknowledge: a change right after the client sees the ack must not be missed.
         lock (_listenersLock)
         {
             _listeners.Add(listener);
         }
+        // The stream ends when the client leaves or the replica stops (so a shutdown does not wait for listeners).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await SendTaggedAsync(listener, NotificationMethods.SubscriptionsAcknowledgedNotification,
+                new JsonObject { ["notifications"] = JsonSerializer.SerializeToNode(granted, McpJsonUtilities.DefaultOptions) }, stop.Token).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

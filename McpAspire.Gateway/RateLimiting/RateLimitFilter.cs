@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using McpAspire.Mcp.Filters;
 using StackExchange.Redis;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.Gateway.RateLimiting;
 
 /// <summary>
-/// The gateway's <see cref="IMcpRequestFilter"/>: every counted request takes a token from its principal's bucket and,
-/// for <c>tools/call</c>, from the principal's bucket for that tool; when one is empty the answer is HTTP 429 with
+/// The gateway's rate limits, asked by <see cref="RateLimitMiddleware"/> for every JSON-RPC request a client POSTs to
+/// the MCP paths (both eras and legacy SSE): every counted request takes a token from its principal's bucket and, for
+/// <c>tools/call</c>, from the principal's bucket for that tool; when one is empty the answer is HTTP 429 with
 /// <c>Retry-After</c> and JSON-RPC error <see cref="ErrorCode"/>. If the store cannot answer, the request goes through
 /// (fail open: an outage of Redis must not take the gateway down), counted and logged at most once per interval.
 /// </summary>
-internal sealed partial class RateLimitFilter : IMcpRequestFilter
+internal sealed partial class RateLimitFilter
 {
     /// <summary>JSON-RPC error code of a rate-limited request (in the implementation-defined server error range).</summary>
     public const int ErrorCode = -32029;
@@ -36,23 +36,20 @@ internal sealed partial class RateLimitFilter : IMcpRequestFilter
         _nextFailureLog = time.GetTimestamp();
     }
 
-    public ValueTask<McpRequestRejection?> OnRequestAsync(McpRequestFilterContext context, CancellationToken cancellationToken)
+    /// <summary>Null to let the request through, or the rejection to answer with.</summary>
+    public ValueTask<RateLimitRejection?> OnRequestAsync(HttpContext context, string method, JsonNode? parameters, CancellationToken cancellationToken)
     {
-        if (context.IsNotification)
-        {
-            return ValueTask.FromResult<McpRequestRejection?>(null);
-        }
-        var tool = RateLimitPolicy.ToolNameOf(context.Method, context.Params);
-        var plan = _policy.Resolve(context.Method, tool);
-        return plan is null ? ValueTask.FromResult<McpRequestRejection?>(null) : CheckAsync(context, plan, tool, cancellationToken);
+        var tool = RateLimitPolicy.ToolNameOf(method, parameters);
+        var plan = _policy.Resolve(method, tool);
+        return plan is null ? ValueTask.FromResult<RateLimitRejection?>(null) : CheckAsync(context, method, plan, tool, cancellationToken);
     }
 
-    private async ValueTask<McpRequestRejection?> CheckAsync(McpRequestFilterContext context, RateLimitPlan plan, string? tool, CancellationToken cancellationToken)
+    private async ValueTask<RateLimitRejection?> CheckAsync(HttpContext context, string method, RateLimitPlan plan, string? tool, CancellationToken cancellationToken)
     {
         RateLimitDecision decision;
         try
         {
-            decision = await _store.AcquireAsync(RateLimitKeys.PrincipalOf(context.HttpContext), tool, plan, cancellationToken).ConfigureAwait(false);
+            decision = await _store.AcquireAsync(RateLimitKeys.PrincipalOf(context), tool, plan, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or InvalidCastException)
         {
@@ -71,7 +68,7 @@ internal sealed partial class RateLimitFilter : IMcpRequestFilter
         var rule = plan.RuleOf(decision.Scope);
         var scope = decision.Scope == RateLimitScope.Tool ? "tool" : "principal";
         var retryAfter = TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds);
-        LogRejected(_logger, scope, context.Method, tool, decision.RetryAfterMilliseconds);
+        LogRejected(_logger, scope, method, tool, decision.RetryAfterMilliseconds);
         var data = new JsonObject
         {
             ["retryAfterMs"] = decision.RetryAfterMilliseconds,
@@ -84,10 +81,8 @@ internal sealed partial class RateLimitFilter : IMcpRequestFilter
         {
             data["tool"] = tool;
         }
-        return new McpRequestRejection
+        return new RateLimitRejection
         {
-            StatusCode = StatusCodes.Status429TooManyRequests,
-            ErrorCode = ErrorCode,
             Message = string.Create(CultureInfo.InvariantCulture,
                 $"Rate limit exceeded: {rule.Limit} requests per {rule.Window} {(decision.Scope == RateLimitScope.Tool ? $"for tool '{tool}'" : "for this principal")}; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s."),
             Data = data,

@@ -1,5 +1,4 @@
 using McpAspire.Gateway.Configuration;
-using McpAspire.Mcp.Filters;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ public static class RateLimitingServiceCollectionExtensions
 
     /// <summary>
     /// Validates <c>Gateway:RateLimits</c> now (a bad section stops start-up with every problem named) and, when limits
-    /// are defined, adds the <see cref="IMcpRequestFilter"/> with a Redis store (<c>AddRedisClient("redis")</c>) or an
+    /// are defined, adds <see cref="RateLimitFilter"/> (run by <see cref="RateLimitMiddleware"/>) with a Redis store (<c>AddRedisClient("redis")</c>) or an
     /// in-process one.
     /// </summary>
     /// <exception cref="GatewayConfigurationException">The section is invalid, or Store=Redis without a connection string.</exception>
@@ -75,7 +74,7 @@ public static class RateLimitingServiceCollectionExtensions
         {
             builder.Services.AddSingleton<IRateLimitStore, InMemoryRateLimitStore>();
         }
-        builder.Services.AddSingleton<IMcpRequestFilter, RateLimitFilter>();
+        builder.Services.AddSingleton<RateLimitFilter>();
         return builder;
     }
 }

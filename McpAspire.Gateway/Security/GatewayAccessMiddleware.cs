@@ -1,11 +1,12 @@
-using McpAspire.Mcp.Hosting;
+using McpAspire.Gateway.Front;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.Gateway.Security;
 
 /// <summary>
-/// Guards the paths that need a principal: <c>/mcp</c> (every method), the legacy SSE pair, and <c>/stats</c> (admin
+/// Guards the paths that need a principal: <c>/mcp</c> and below (every method, the SDK's legacy SSE pair included),
+/// the earlier legacy SSE pair (<c>/sse</c>, <c>/message</c>), and <c>/stats</c> (admin
 /// scope). Only there is a principal required, so <c>/health</c>, <c>/alive</c> and <c>/.well-known</c> stay anonymous. No principal → 401 challenge; a principal without the required scopes → 403 insufficient_scope.
 /// </summary>
 public sealed class GatewayAccessMiddleware
@@ -14,17 +15,14 @@ public sealed class GatewayAccessMiddleware
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<GatewayAuthOptions> _auth;
     private readonly PathString _mcp = ProtectedResource.McpPath;
-    private readonly PathString _legacySse;
-    private readonly PathString _legacyMessage;
+    private readonly PathString _legacySse = LegacySsePaths.RootSsePath;
+    private readonly PathString _legacyMessage = LegacySsePaths.RootMessagePath;
 
     /// <summary>Creates the middleware.</summary>
-    public GatewayAccessMiddleware(RequestDelegate next, IOptionsMonitor<GatewayAuthOptions> auth, IOptions<McpEndpointOptions> endpoint)
+    public GatewayAccessMiddleware(RequestDelegate next, IOptionsMonitor<GatewayAuthOptions> auth)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
         _next = next;
         _auth = auth;
-        _legacySse = endpoint.Value.LegacySsePath;
-        _legacyMessage = endpoint.Value.LegacyMessagePath;
     }
 
     /// <summary>Runs the middleware.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using McpAspire.Mcp.Hosting;
+using McpAspire.Gateway.Front;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.Gateway.Security;
@@ -26,7 +26,7 @@ public static class GatewaySecurityExtensions
             .AddScheme<GatewayAuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayPrincipal.Scheme, null)
             .AddJwtBearer(GatewayJwtBearer.Scheme, static _ => { });
         // Lists that differ per principal must not be cached as shared (2026-07-28 cacheScope).
-        services.AddOptions<McpEndpointOptions>().PostConfigure<IOptions<GatewayAuthOptions>>((endpoint, auth) =>
+        services.AddOptions<ListResultCachingOptions>().PostConfigure<IOptions<GatewayAuthOptions>>((endpoint, auth) =>
         {
             if (auth.Value.ListsDifferByPrincipal)
             {

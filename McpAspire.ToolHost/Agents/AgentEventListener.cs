@@ -18,9 +18,8 @@ internal sealed partial class AgentEventListener : BackgroundService
     private readonly ToolHostKeys _keys;
     private readonly ILogger<AgentEventListener> _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TimeProvider _time;
-    // Status notifications at most once a second: it changes on every message.
-    private long _lastStatusNotice;
+    // Status notifications at most once a second (it changes on every message), the last change never left unannounced.
+    private readonly StatusNotice _statusNotice;
     private volatile bool _subscribed;
 
     public AgentEventListener(IConnectionMultiplexer redis, MailboxSignals signals, ResourceNotifier notifier, MessageTypeRegistry types, MessageRouter router, IOptions<AgentOptions> options, TimeProvider time, ILogger<AgentEventListener> logger)
@@ -30,7 +29,7 @@ internal sealed partial class AgentEventListener : BackgroundService
         _notifier = notifier;
         _types = types;
         _router = router;
-        _time = time;
+        _statusNotice = new StatusNotice(time, TimeSpan.FromSeconds(1), ct => NotifyAsync(SystemStatusResource.Uri, null, ct));
         _keys = new ToolHostKeys(options.Value.KeyPrefix);
         _logger = logger;
     }
@@ -132,25 +131,16 @@ internal sealed partial class AgentEventListener : BackgroundService
         {
             var id = message["mailbox:".Length..];
             _signals.Signal(id);
-            _ = NotifyAsync("mailbox://" + id, StatusDue() ? SystemStatusResource.Uri : null, cancellationToken);
+            _ = NotifyAsync("mailbox://" + id, null, cancellationToken);
+            _statusNotice.Changed(cancellationToken);
         }
         else if (message.StartsWith("agent:", StringComparison.Ordinal))
         {
             var id = message["agent:".Length..];
             _signals.Signal(id);
             _ = NotifyAsync(AgentResources.AgentUriPrefix + id, AgentResources.ListUri, cancellationToken);
-            if (StatusDue())
-            {
-                _ = NotifyAsync(SystemStatusResource.Uri, null, cancellationToken);
-            }
+            _statusNotice.Changed(cancellationToken);
         }
-    }
-
-    private bool StatusDue()
-    {
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastStatusNotice);
-        return _time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastStatusNotice, now, last) == last;
     }
 
     private async Task NotifyAsync(string uri, string? alsoUri, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using McpAspire.ServiceDefaults.McpGuards;
 using McpAspire.ToolHost.Conformance;
 using McpAspire.ToolHost.Tools;
 using Microsoft.Extensions.Options;

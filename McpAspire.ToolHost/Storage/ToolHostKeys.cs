@@ -62,6 +62,9 @@ internal sealed class ToolHostKeys
 
     public string ErrorCounts { get; }
 
+    /// <summary>Errors recorded in one minute (Unix minutes), kept three minutes: the error rate's window.</summary>
+    public string ErrorMinute(long unixMinute) => Prefix + "errors:minute:" + unixMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public string Agent(string id) => Prefix + "agent:" + id;
 
     public string Mailbox(string id) => Prefix + "mbox:" + id;

@@ -30,6 +30,7 @@ public sealed class DownstreamClientRecordTests
             {
                 var settings = Downstreams.Http("toolhost", toolHost.McpUri);
                 settings["services:statesvc:http:0"] = $"http://127.0.0.1:{statePort}";
+                settings["ConnectionStrings:redis"] = redis.ConnectionString;
                 await using var gateway = await RunningApp.GatewayAsync(settings);
                 await Eventually.HoldsAsync(async () => await gateway.DownstreamStatusAsync("toolhost") == "connected", "toolhost connected", 60);
 

@@ -174,6 +174,28 @@ public sealed class GatewayAggregationTests : IClassFixture<GatewayFixture>
         Assert.False(root.GetProperty("isError").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("/sse")]
+    [InlineData("/mcp/sse")]
+    public async Task Legacy_sse_client_lists_and_calls_through_the_gateway_on_both_paths(string ssePath)
+    {
+        // The deleted McpAspire.Mcp tests proved a legacy HTTP+SSE (2024-11-05) client on the earlier front; this is
+        // the same with the SDK's own legacy client against the SDK-served path and the gateway's earlier root path.
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(_fixture.Gateway.BaseAddress, ssePath),
+            TransportMode = HttpTransportMode.Sse,
+        });
+        await using var client = await McpClient.CreateAsync(transport);
+
+        var tools = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
+        Assert.Contains("toolhost__echo", tools);
+        Assert.Contains("create_entities", tools);
+        var echoed = await client.CallToolAsync("toolhost__echo", new Dictionary<string, object?> { ["message"] = "over legacy sse" });
+        Assert.Contains("over legacy sse", Text(echoed), StringComparison.Ordinal);
+        Assert.Equal("mcpaspire-gateway", client.ServerInfo?.Name);
+    }
+
     private static string Text(CallToolResult result) =>
         string.Join("\n", result.Content.OfType<TextContentBlock>().Select(c => c.Text)) + (result.StructuredContent?.ToString() ?? "");
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using McpAspire.StateService;
-using McpAspire.StateService.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -10,12 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace McpAspire.Gateway.Tests;
 
 /// <summary>
-/// Two gateway replicas as separate OS processes (<c>dotnet McpAspire.Gateway.dll</c>) over one state service on a real
-/// redis-server; one is killed with SIGKILL while a client's GET stream is open on it.
+/// Two gateway replicas as separate OS processes (<c>dotnet McpAspire.Gateway.dll</c>) sharing sessions over one state
+/// service (the records) and a real redis-server (the event streams); one is killed with SIGKILL while a client's GET
+/// stream is open on it. The ground truth is the session's GET stream in Redis.
 /// </summary>
 public sealed class GatewayReplicaKillTests
 {
-    private const string Principal = "mcp-gateway";
 
     [Fact]
     public async Task Gateway_replica_killed_with_sigkill_mid_stream_and_the_client_resumes_on_the_other_with_every_event_once_in_order()
@@ -39,6 +38,7 @@ public sealed class GatewayReplicaKillTests
                 ["Gateway__SessionStore"] = "state",
                 ["Gateway__Auth__AllowAnonymous"] = "true",
                 ["services__statesvc__http__0"] = $"http://127.0.0.1:{statePort}",
+                ["ConnectionStrings__redis"] = redis.ConnectionString,
                 ["Gateway__Servers__toolhost__Url"] = toolHost.McpUri.ToString(),
                 ["Gateway__Servers__toolhost__ReconnectDelay"] = "00:00:00.200",
                 ["Logging__LogLevel__McpAspire"] = "Debug",
@@ -55,8 +55,8 @@ public sealed class GatewayReplicaKillTests
             // A 2025-11-25 session begins on A; its requests go to B (as a load balancer may send them), so B holds
             // the session and its resource subscriptions, and B's downstream connection hears the updates.
             var sid = await RawMcp.InitializeAsync(http, a.McpUri);
-            using var stateHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statePort}/") };
-            var log = new StateServiceClient(stateHttp);
+            await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var log = new GetStreamLog(redisClient, sid);
             try
             {
                 var agents = Enumerable.Range(0, 5).Select(i => $"w{i}").ToArray();
@@ -90,7 +90,7 @@ public sealed class GatewayReplicaKillTests
                 foreach (var agent in agents[2..4])
                 {
                     await SendMessageAsync(http, b.McpUri, sid, id++, agent);
-                    await Eventually.HoldsAsync(async () => (await log.ReadEventsAsync(Principal, sid) ?? []).Any(e => e.Data.GetRawText().Contains($"mailbox://{agent}", StringComparison.Ordinal)),
+                    await Eventually.HoldsAsync(async () => (await log.ReadAsync()).Any(e => e.Data.Contains($"mailbox://{agent}", StringComparison.Ordinal)),
                         $"the update of mailbox://{agent} was logged", 20);
                 }
 
@@ -106,8 +106,8 @@ public sealed class GatewayReplicaKillTests
                 Assert.True(sequences.Zip(sequences.Skip(1)).All(p => p.First < p.Second), "event ids increase: " + string.Join(", ", received.Select(r => r.EventId)));
 
                 // The log (the ground truth) holds each update exactly once, and the client saw exactly those events.
-                var logged = (await log.ReadEventsAsync(Principal, sid) ?? [])
-                    .Where(e => e.Data.GetRawText().Contains("notifications/resources/updated", StringComparison.Ordinal))
+                var logged = (await log.ReadAsync())
+                    .Where(e => e.Data.Contains("notifications/resources/updated", StringComparison.Ordinal))
                     .Select(e => e.Id)
                     .ToList();
                 Assert.Equal(logged, sequences);
@@ -115,9 +115,9 @@ public sealed class GatewayReplicaKillTests
             catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or Xunit.Sdk.XunitException)
             {
                 // What the log holds and what the replicas said is what tells a lost event from a late one.
-                var events = await log.ReadEventsAsync(Principal, sid) ?? [];
+                var events = await log.ReadAsync();
                 throw new InvalidOperationException($"{ex.Message}\nThe session's GET stream log: "
-                    + string.Join(", ", events.Where(e => e.Stream == "__get__").Select(e => $"{e.Id} {e.Data.GetRawText()}"))
+                    + string.Join(", ", events.Select(e => $"{e.Id} {e.Data}"))
                     + $"\nReplica A (pid {a.Pid}):\n{a.Output}\nReplica B (pid {b.Pid}):\n{b.Output}", ex);
             }
         }
@@ -151,6 +151,17 @@ public sealed class GatewayReplicaKillTests
             {
                 return (message.RootElement.GetProperty("params").GetProperty("uri").GetString()!, e.Id ?? throw new InvalidOperationException("an event without id: " + e.Data));
             }
+        }
+    }
+
+    /// <summary>The session's shared GET stream in Redis (McpAspire.SessionSharing's keys: <c>mcp:sse:{session}:s:{base64url("__get__")}</c>).</summary>
+    private sealed class GetStreamLog(StackExchange.Redis.IConnectionMultiplexer redis, string sessionId)
+    {
+        public async Task<List<(long Id, string Data)>> ReadAsync()
+        {
+            var key = $"mcp:sse:{sessionId}:s:{McpAspire.SessionSharing.EventIds.EncodeStream("__get__")}";
+            var entries = await redis.GetDatabase().StreamRangeAsync(key);
+            return [.. entries.Where(e => e["k"] == "m").Select(e => (long.Parse(e.Id.ToString().Split('-')[1], System.Globalization.CultureInfo.InvariantCulture), e["d"].ToString()))];
         }
     }
 

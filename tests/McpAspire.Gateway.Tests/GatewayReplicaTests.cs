@@ -30,6 +30,7 @@ public sealed class GatewayReplicaTests
         await using var toolHost = await RunningApp.ToolHostAsync();
         var settings = Downstreams.Http("toolhost", toolHost.McpUri);
         settings["services:statesvc:http:0"] = $"http://127.0.0.1:{statePort}";
+        settings["ConnectionStrings:redis"] = redis.ConnectionString;
         await using var a = await RunningApp.GatewayAsync(settings);
         await using var b = await RunningApp.GatewayAsync(settings);
         foreach (var gateway in new[] { a, b })

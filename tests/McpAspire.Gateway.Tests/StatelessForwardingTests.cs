@@ -312,10 +312,10 @@ public sealed class StatelessForwardingTests
     [Fact]
     public async Task Arguments_a_tool_mirrors_into_headers_get_those_headers_on_the_forwarded_request()
     {
-        // A server on McpAspire.Mcp, which rejects a call of 'routed' without a matching Mcp-Param-Region header.
+        // A server on the SDK, which rejects a call of 'routed' without a matching Mcp-Param-Region header.
         await using var server = await KestrelApp.StartAsync(
-            builder => builder.Services.AddMcpEndpoint().WithTools<RoutedTools>(),
-            app => app.MapMcpEndpoint("/mcp"));
+            builder => builder.Services.AddMcpServer().WithHttpTransport(o => o.SessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode.StatefulForInitializeClients).WithTools<RoutedTools>(),
+            app => app.MapMcp("/mcp"));
         var serverMcp = new Uri(server.Address, "/mcp");
         using var direct = new HttpClient();
         var bare = await RawMcp.SendAsync(direct, Call2026(serverMcp, "routed", """{"region":"eu-west","query":"q"}"""));
@@ -333,8 +333,8 @@ public sealed class StatelessForwardingTests
     public async Task A_multi_round_trip_tool_asks_the_caller_through_the_gateway_and_finishes_on_the_retry()
     {
         await using var server = await KestrelApp.StartAsync(
-            builder => builder.Services.AddMcpEndpoint().WithTools<AskingTools>(),
-            app => app.MapMcpEndpoint("/mcp"));
+            builder => builder.Services.AddMcpServer().WithHttpTransport(o => o.SessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode.StatefulForInitializeClients).WithTools<AskingTools>(),
+            app => app.MapMcp("/mcp"));
         await using var gateway = await GatewayForAsync(new Uri(server.Address, "/mcp"), "asker");
 
         var first = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "asker__ask", "{}"));

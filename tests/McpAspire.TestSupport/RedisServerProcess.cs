@@ -117,6 +117,29 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP to its PID): connections stay open, commands wait unanswered in its socket buffers,
+    /// so clients see timeouts, not disconnects. <see cref="ResumeAsync"/> lets it answer them.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server run again (SIGCONT to its PID).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = Pid ?? throw new InvalidOperationException("The server is not running.");
+        var psi = new ProcessStartInfo("kill") { UseShellExecute = false };
+        psi.ArgumentList.Add(signal);
+        psi.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(psi)!;
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output
     {

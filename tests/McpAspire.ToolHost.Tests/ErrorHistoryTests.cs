@@ -54,12 +54,22 @@ public abstract class ErrorHistoryTests
         var forA1Routing = await onB.CallAsync("errors_list", new { agentId = "a1", category = "routing" }, cts.Token);
         Assert.Equal(1, forA1Routing.GetProperty("count").GetInt32());
         Assert.Equal(0, (await onB.CallAsync("errors_list", new { severity = "critical" }, cts.Token)).GetProperty("count").GetInt32());
+        Assert.Equal(5, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600 }, cts.Token)).GetProperty("count").GetInt32());
+        Assert.Equal(2, (await onB.CallAsync("errors_list", new { sinceSeconds = 3600, maxErrors = 2 }, cts.Token)).GetProperty("count").GetInt32());
+        // The time filter leaves out what is older: once a second has passed, none of the five is in the last second,
+        // while the last hour still holds all five.
+        await Eventually.HoldsAsync(async () => (await onB.CallAsync("errors_list", new { sinceSeconds = 1 }, cts.Token)).GetProperty("count").GetInt32() == 0,
+            "the failures fall out of a one-second window");
+        Assert.Equal(5, (await onA.CallAsync("errors_list", new { sinceSeconds = 3600 }, cts.Token)).GetProperty("count").GetInt32());
 
         var recent = await onA.Client.ReadResourceAsync("errors://recent", cancellationToken: cts.Token);
         Assert.Contains("queue_full", ((ModelContextProtocol.Protocol.TextResourceContents)recent.Contents[0]).Text, StringComparison.Ordinal);
         var status = await onB.Client.ReadResourceAsync("status://system", cancellationToken: cts.Token);
         using var statusJson = JsonDocument.Parse(((ModelContextProtocol.Protocol.TextResourceContents)status.Contents[0]).Text);
         Assert.Equal(1, statusJson.RootElement.GetProperty("errors").GetProperty("permission:warning").GetInt64());
+        // The five failures all fell inside the last minute: the rate counts them (fully, or the part of the previous
+        // minute's still inside the window when they straddled a minute's end).
+        Assert.InRange(statusJson.RootElement.GetProperty("errorsPerMinute").GetDouble(), 0.01, 5);
     }
 }
 
@@ -77,6 +87,15 @@ public sealed class ErrorHistoryOnGarnetTests : ErrorHistoryTests, IClassFixture
 {
     public ErrorHistoryOnGarnetTests(GarnetFixture fixture)
         : base(fixture.Server.ConnectionString)
+    {
+    }
+}
+
+/// <summary>Error history on a three-primary Redis Cluster.</summary>
+public sealed class ErrorHistoryOnRedisClusterTests : ErrorHistoryTests, IClassFixture<RedisClusterFixture>
+{
+    public ErrorHistoryOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
     {
     }
 }

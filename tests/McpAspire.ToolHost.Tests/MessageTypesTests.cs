@@ -172,3 +172,12 @@ public sealed class MessageTypesOnGarnetTests : MessageTypesTests, IClassFixture
     {
     }
 }
+
+/// <summary>Message types on a three-primary Redis Cluster.</summary>
+public sealed class MessageTypesOnRedisClusterTests : MessageTypesTests, IClassFixture<RedisClusterFixture>
+{
+    public MessageTypesOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

@@ -108,3 +108,12 @@ public sealed class PayloadCompressionOnGarnetTests : PayloadCompressionTests, I
     {
     }
 }
+
+/// <summary>Compression on a three-primary Redis Cluster.</summary>
+public sealed class PayloadCompressionOnRedisClusterTests : PayloadCompressionTests, IClassFixture<RedisClusterFixture>
+{
+    public PayloadCompressionOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
+    {
+    }
+}

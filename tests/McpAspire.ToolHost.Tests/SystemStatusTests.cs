@@ -65,6 +65,27 @@ public abstract class SystemStatusTests
         Assert.Equal(0, fromHttp.RootElement.GetProperty("queues").GetProperty("total").GetInt64());
         Assert.Equal(JsonValueKind.Null, fromHttp.RootElement.GetProperty("queues").GetProperty("oldestAgeSeconds").ValueKind);
     }
+
+    [Fact]
+    public async Task A_change_right_after_an_update_is_announced_too()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var server = await ToolHostServer.StartAsync(AgentSettings.For(_connectionString));
+        await using var client = await AgentClient.ConnectAsync(server, "2025-11-25", cts.Token);
+        await client.RegisterAsync("w", ["work"], cancellationToken: cts.Token);
+        using var updates = new SemaphoreSlim(0);
+        await using var subscription = await client.Client.SubscribeToResourceAsync("status://system", (_, _) => { updates.Release(); return default; }, cancellationToken: cts.Token);
+
+        // Updates are paced (at most one a second): the second send falls inside the pause after the first update and
+        // must be announced when it ends, or a subscriber would keep the status it read after the first.
+        await client.CallAsync("messages_send", new { to = "w", type = "job", payload = 1 }, cts.Token);
+        await updates.WaitAsync(cts.Token);
+        await client.CallAsync("messages_send", new { to = "w", type = "job", payload = 2 }, cts.Token);
+        await updates.WaitAsync(cts.Token);
+        var read = await client.Client.ReadResourceAsync("status://system", cancellationToken: cts.Token);
+        using var status = JsonDocument.Parse(Assert.IsType<TextResourceContents>(Assert.Single(read.Contents)).Text);
+        Assert.Equal(2, status.RootElement.GetProperty("queues").GetProperty("total").GetInt64());
+    }
 }
 
 /// <summary>System status on redis-server 7.</summary>
@@ -81,6 +102,15 @@ public sealed class SystemStatusOnGarnetTests : SystemStatusTests, IClassFixture
 {
     public SystemStatusOnGarnetTests(GarnetFixture fixture)
         : base(fixture.Server.ConnectionString)
+    {
+    }
+}
+
+/// <summary>System status on a three-primary Redis Cluster.</summary>
+public sealed class SystemStatusOnRedisClusterTests : SystemStatusTests, IClassFixture<RedisClusterFixture>
+{
+    public SystemStatusOnRedisClusterTests(RedisClusterFixture fixture)
+        : base(fixture.Cluster.ConnectionString)
     {
     }
 }

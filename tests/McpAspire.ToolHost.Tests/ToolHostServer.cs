@@ -23,11 +23,16 @@ internal sealed class ToolHostServer : IAsyncDisposable
 
     public Uri McpUri => new(BaseAddress, "/mcp");
 
-    public static async Task<ToolHostServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the tool host; its logs go to <paramref name="logs"/> when given, else nowhere.</summary>
+    public static async Task<ToolHostServer> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var app = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
             if (settings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(settings);

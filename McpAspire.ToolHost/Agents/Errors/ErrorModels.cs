@@ -8,7 +8,8 @@ namespace McpAspire.ToolHost.Agents;
 /// <param name="Severity"><c>warning</c>, <c>error</c> or <c>critical</c>.</param>
 /// <param name="Message">What the caller was told.</param>
 /// <param name="Attempts">Attempts made (more than 1 when the category's retry strategy retried it).</param>
-public sealed record ToolError(DateTimeOffset At, string Tool, string? Agent, string Category, string Severity, string Message, int Attempts);
+/// <param name="Recovered">True when a retry cured the failure and the caller got a result; the entry keeps the last failure met.</param>
+public sealed record ToolError(DateTimeOffset At, string Tool, string? Agent, string Category, string Severity, string Message, int Attempts, bool Recovered = false);
 
 /// <summary>Result of <c>errors_list</c> and the <c>errors://recent</c> resource.</summary>
 /// <param name="Errors">Matching errors, newest first.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -8,10 +9,11 @@ namespace McpAspire.ToolHost.Agents;
 /// <summary>
 /// A tools/call filter around every tool: a call that fails is classified (<see cref="ErrorCategories"/>), retried when
 /// its category is retryable and the tool is read-only or idempotent (<see cref="AgentOptions.RetryAttempts"/> more
-/// attempts, <see cref="AgentOptions.RetryDelay"/> apart, doubling), and recorded in the <see cref="ErrorLog"/>; the
-/// caller then gets the error as before.
+/// attempts, <see cref="AgentOptions.RetryDelay"/> apart, doubling, each retry logged), and recorded in the
+/// <see cref="ErrorLog"/>; the caller then gets the error as before. A failure a retry cured is recorded too, marked
+/// <c>recovered</c> with the attempts it took: the platform failed even though the caller did not see it.
 /// </summary>
-internal static class ToolErrorFilter
+internal static partial class ToolErrorFilter
 {
     private static readonly string[] s_agentArguments = ["from", "agentId", "id", "to"];
 
@@ -24,27 +26,40 @@ internal static class ToolErrorFilter
             var annotations = (request.MatchedPrimitive as McpServerTool)?.ProtocolTool.Annotations;
             var mayRetry = annotations?.ReadOnlyHint == true || annotations?.IdempotentHint == true;
             var delay = options.RetryDelay;
+            var tool = request.Params?.Name ?? "";
+            (string Category, string Severity, string Message)? cured = null;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    return await next(request, cancellationToken).ConfigureAwait(false);
+                    var result = await next(request, cancellationToken).ConfigureAwait(false);
+                    if (cured is { } failure)
+                    {
+                        services.GetRequiredService<ErrorLog>().Record(new ToolError(
+                            time.GetUtcNow(), tool, AgentOf(request.Params), failure.Category, failure.Severity, failure.Message, attempt, Recovered: true));
+                    }
+                    return result;
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
                     var (category, severity) = ErrorCategories.Classify(ex);
                     if (mayRetry && ErrorCategories.IsRetryable(category) && attempt <= options.RetryAttempts)
                     {
+                        LogRetry(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ToolErrorFilter)), tool, category, attempt, (long)delay.TotalMilliseconds, ex.Message);
+                        cured = (category, severity, ex.Message);
                         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                         delay *= 2;
                         continue;
                     }
                     services.GetRequiredService<ErrorLog>().Record(new ToolError(
-                        time.GetUtcNow(), request.Params?.Name ?? "", AgentOf(request.Params), category, severity, ex.Message, attempt));
+                        time.GetUtcNow(), tool, AgentOf(request.Params), category, severity, ex.Message, attempt, Recovered: false));
                     throw;
                 }
             }
         };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tool {Tool} failed with a {Category} error on attempt {Attempt}; retrying in {DelayMs} ms: {Error}")]
+    private static partial void LogRetry(ILogger logger, string tool, string category, int attempt, long delayMs, string error);
 
     private static string? AgentOf(CallToolRequestParams? call)
     {

@@ -8,8 +8,9 @@ namespace McpAspire.ToolHost.Agents;
 /// <param name="Messages">Counters since the keyspace was created (shared by every replica).</param>
 /// <param name="RuleHits">Messages each routing rule decided.</param>
 /// <param name="Errors">Tool errors counted since the keyspace was created, by <c>category:severity</c> (details: errors_list).</param>
+/// <param name="ErrorsPerMinute">Tool errors per minute over the last minute, every replica's (a sliding-window estimate).</param>
 /// <param name="GeneratedAt">When this view was read.</param>
-public sealed record SystemStatus(bool Healthy, RedisStatus Redis, AgentCounts Agents, QueueStatus Queues, AgentStats Messages, IReadOnlyDictionary<string, long> RuleHits, IReadOnlyDictionary<string, long> Errors, DateTimeOffset GeneratedAt);
+public sealed record SystemStatus(bool Healthy, RedisStatus Redis, AgentCounts Agents, QueueStatus Queues, AgentStats Messages, IReadOnlyDictionary<string, long> RuleHits, IReadOnlyDictionary<string, long> Errors, double ErrorsPerMinute, DateTimeOffset GeneratedAt);
 
 /// <summary>The store's state.</summary>
 /// <param name="Connected">A PING was answered.</param>

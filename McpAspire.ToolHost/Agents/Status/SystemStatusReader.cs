@@ -41,11 +41,12 @@ internal sealed class SystemStatusReader
         {
             // Nothing else can be read: say so instead of failing the read.
             return new SystemStatus(false, new RedisStatus(false, null, ex.Message), new AgentCounts(0, 0), new QueueStatus(0, null, 0, 0, null),
-                new AgentStats(0, 0, 0, 0, 0, 0, new Dictionary<string, long>(), 0, 0), new Dictionary<string, long>(), new Dictionary<string, long>(), now);
+                new AgentStats(0, 0, 0, 0, 0, 0, new Dictionary<string, long>(), 0, 0), new Dictionary<string, long>(), new Dictionary<string, long>(), 0, now);
         }
         var agents = await _store.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
         var stats = await _store.StatsAsync(cancellationToken).ConfigureAwait(false);
         var errors = await _errors.TotalsAsync(cancellationToken).ConfigureAwait(false);
+        var errorRate = await _errors.PerMinuteAsync(now, cancellationToken).ConfigureAwait(false);
         var waiting = agents.Where(a => a.QueueLength > 0).ToList();
         var deepest = waiting.MaxBy(a => a.QueueLength);
         var oldest = await OldestSentAtAsync(waiting, cancellationToken).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal sealed class SystemStatusReader
             waiting.Count(a => a.QueueLength >= _options.MaxQueueLength),
             oldest is { } sent ? Math.Max(0, Math.Round((now - sent).TotalSeconds, 3)) : null);
         var active = agents.Count(a => a.Status == "active");
-        return new SystemStatus(queues.Full == 0, redis, new AgentCounts(active, agents.Count - active), queues, stats, stats.RuleHits, errors, now);
+        return new SystemStatus(queues.Full == 0, redis, new AgentCounts(active, agents.Count - active), queues, stats, stats.RuleHits, errors, errorRate, now);
     }
 
     // The head of each mailbox is its oldest entry (FIFO); entries are "expiresMs|seq|json" with sentAt in the JSON.

@@ -1,7 +1,6 @@
 using System.Net;
 using McpAspire.Gateway.Configuration;
 using McpAspire.Gateway.RateLimiting;
-using McpAspire.Mcp.Filters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,10 +55,10 @@ public sealed class RateLimitConfigurationTests
     {
         await using (var absent = Build())
         {
-            Assert.Empty(absent.Services.GetServices<IMcpRequestFilter>());
+            Assert.Null(absent.Services.GetService<RateLimitFilter>());
         }
         await using var disabled = Build(("Gateway:RateLimits:Enabled", "false"), ("Gateway:RateLimits:Principal:Limit", "1"), ("Gateway:RateLimits:Principal:Window", "00:01:00"));
-        Assert.Empty(disabled.Services.GetServices<IMcpRequestFilter>());
+        Assert.Null(disabled.Services.GetService<RateLimitFilter>());
         Assert.Null(disabled.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>());
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using McpAspire.Gateway.Security;
-using McpAspire.Mcp.Hosting;
+using McpAspire.Gateway.Front;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -54,7 +54,7 @@ public sealed class AuthConfigurationTests
         using var stats = await gateway.Http.GetAsync(new Uri("stats", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, stats.StatusCode);
         // No rules: every caller sees the same lists, which stay publicly cacheable.
-        Assert.True(gateway.App.Services.GetRequiredService<IOptions<McpEndpointOptions>>().Value.ListResultsArePublic);
+        Assert.True(gateway.App.Services.GetRequiredService<IOptions<ListResultCachingOptions>>().Value.ListResultsArePublic);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using McpAspire.Mcp.Hosting;
+using McpAspire.Gateway.Front;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -94,7 +94,7 @@ public sealed class AuthorizationTests(AuthGatewayFixture fixture)
     [Fact]
     public void Lists_that_differ_per_principal_are_not_marked_publicly_cacheable()
     {
-        var endpoint = fixture.Gateway.App.Services.GetRequiredService<IOptions<McpEndpointOptions>>().Value;
+        var endpoint = fixture.Gateway.App.Services.GetRequiredService<IOptions<ListResultCachingOptions>>().Value;
         Assert.False(endpoint.ListResultsArePublic);
     }
 }

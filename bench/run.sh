@@ -8,8 +8,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/prereqs.sh"
 ensure_dotnet_tools
 case "${1:-}" in
-  redis-client|state-touch|apphost-start|toolhost-messages|session-store|gateway-ratelimit) ensure_redis ;;
+  redis-client|state-touch|apphost-start|toolhost-messages|session-store|gateway-ratelimit|gateway-scale) ensure_redis ;;
 esac
+if [ "${1:-}" = gateway-scale ]; then ensure_node_peers; fi
 if [ "${1:-}" = chaos ]; then
   ensure_redis
   shift

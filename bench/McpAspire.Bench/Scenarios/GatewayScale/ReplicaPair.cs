@@ -47,7 +47,7 @@ public sealed class ReplicaPair : IAsyncDisposable
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString });
         });
         await state.StartAsync(cancellationToken).ConfigureAwait(false);
-        var redisClient = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString).ConfigureAwait(false);
+        var redisClient = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true").ConfigureAwait(false);
         var servers = await ToolServers.StartAsync(1, cancellationToken).ConfigureAwait(false);
         var settings = new Dictionary<string, string>
         {

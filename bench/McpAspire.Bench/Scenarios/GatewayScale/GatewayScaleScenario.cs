@@ -54,7 +54,7 @@ public sealed class GatewayScaleScenario : IScenario
         ScaleFigures.Note("load_average_start", loadAtStart, "load");
         ScaleFigures.Note("load_average_end", loadAtEnd, "load");
         ScaleFigures.Note("minutes", minutes, "min");
-        var title = $"bench/run.sh gateway-scale {string.Join(' ', args)} — {started:yyyy-MM-dd HH:mm} UTC, load {loadAtStart:F2} → {loadAtEnd:F2}, 2 cores";
+        var title = $"bench/run.sh gateway-scale {string.Join(' ', args)}: {started:yyyy-MM-dd HH:mm} UTC, load {loadAtStart:F1} → {loadAtEnd:F1} (2 cores, shared)";
         ScalePlot.Save(figures, title, plotPath);
         Console.Error.WriteLine($"plot: {plotPath}");
         BenchResult.ReportFooter(ScaleFigures.Scenario, figures.Errors);

@@ -73,6 +73,30 @@ public sealed class ReplicaPair : IAsyncDisposable
         return long.Parse(line["used_memory:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Each key of one session (its id written as <c>{sid}</c>), its type and <c>MEMORY USAGE</c> in bytes.</summary>
+    public async Task<IReadOnlyList<(string Key, string Type, long Bytes)>> SessionKeysAsync(string sessionId)
+    {
+        var server = _redisClient.GetServer(_redisClient.GetEndPoints()[0]);
+        var db = _redisClient.GetDatabase();
+        var keys = new List<(string, string, long)>();
+        await foreach (var key in server.KeysAsync(pattern: $"*{sessionId}*").ConfigureAwait(false))
+        {
+            var type = await db.KeyTypeAsync(key).ConfigureAwait(false);
+            var bytes = (long?)await db.ExecuteAsync("MEMORY", "USAGE", key).ConfigureAwait(false) ?? 0;
+            var name = key.ToString().Replace(sessionId, "{sid}", StringComparison.Ordinal);
+            keys.Add((name, type.ToString().ToLowerInvariant(), bytes));
+            if (type == RedisType.Stream)
+            {
+                // What the stream holds: each entry's kind and payload size.
+                foreach (var entry in await db.StreamRangeAsync(key).ConfigureAwait(false))
+                {
+                    Console.Error.WriteLine($"  {name} {entry.Id}: kind {entry["k"]}, {((string?)entry["d"])?.Length ?? 0} chars");
+                }
+            }
+        }
+        return keys;
+    }
+
     /// <summary>Keys in Redis (DBSIZE).</summary>
     public async Task<long> RedisKeysAsync() => (long)await _redisClient.GetDatabase().ExecuteAsync("DBSIZE").ConfigureAwait(false);
 

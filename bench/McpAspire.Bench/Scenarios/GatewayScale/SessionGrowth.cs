@@ -39,6 +39,14 @@ public static class SessionGrowth
             ScaleFigures.Note($"sessions_load_average_{n}", ScaleFigures.LoadAverage(), "load");
             Console.Error.WriteLine($"sessions {n}: {step / seconds:F0}/s, gateways +{(rss - baseRss) / 1048576.0:F1} MiB, redis +{(redis - baseRedis) / 1048576.0:F1} MiB");
         }
+        // Where a session's Redis bytes are: each of its keys (the shared index keys add an entry per session besides).
+        var (sample, _) = sessions.Last();
+        foreach (var (key, type, bytes) in await pair.SessionKeysAsync(sample).ConfigureAwait(false))
+        {
+            Console.Error.WriteLine($"redis key of a session: {key} ({type}) {bytes} B");
+            var name = key.Replace("{sid}", "sid", StringComparison.Ordinal);
+            ScaleFigures.Note($"sessions_redis_key_{name}", bytes, "B");
+        }
         return [.. sessions];
     }
 

@@ -211,6 +211,15 @@ public abstract class ToolRetryTests
     }
 
     [Fact]
+    public async Task A_retry_entry_for_a_callers_mistake_stops_start_up()
+    {
+        await using var redis = await RedisServerProcess.StartAsync(_kind);
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            ToolHostServer.StartAsync(AgentSettings.For(redis.ConnectionString, ("Retry:validation:Attempts", "1"))));
+        Assert.Contains("ToolHost:Agents:Retry:validation:Attempts must be 0", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_system_status_says_when_redis_does_not_answer_and_recovers_when_it_does()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));

@@ -29,12 +29,13 @@ public sealed class RedisEventStreamStore : ISseEventStreamStore
     internal const string KindPriming = "p";
     internal const string KindEnd = "e";
 
-    // KEYS: counter, stream. ARGV: ttl ms, channel, encoded stream id, kind, payload, event type, retry ms.
+    // KEYS: counter, stream. ARGV: session ttl ms, channel, encoded stream id, kind, payload, event type, retry ms,
+    // stream ttl ms (shorter once the stream ends: see SessionSharingOptions.CompletedStreamRetention).
     private const string AppendScript = """
         local n = redis.call('INCR', KEYS[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[1])
         redis.call('XADD', KEYS[2], '0-' .. n, 'k', ARGV[4], 'd', ARGV[5], 't', ARGV[6], 'r', ARGV[7])
-        redis.call('PEXPIRE', KEYS[2], ARGV[1])
+        redis.call('PEXPIRE', KEYS[2], ARGV[8])
         redis.call('PUBLISH', ARGV[2], ARGV[3])
         return n
         """;
@@ -105,6 +106,10 @@ public sealed class RedisEventStreamStore : ISseEventStreamStore
     /// <summary>Ends the shared GET stream (the session was deleted): open readers on every replica finish.</summary>
     public Task EndUnsolicitedStreamAsync(string sessionId) => AppendAsync(Keys(sessionId, UnsolicitedStreamId), KindEnd, "", null, null);
 
+    // A stream that has ended is kept only for clients resuming it; the session's counter lives on with the session.
+    private long StreamTtlMilliseconds(string kind, long sessionTtl) =>
+        kind == KindEnd ? Math.Min(sessionTtl, (long)Options.CompletedStreamRetention.TotalMilliseconds) : sessionTtl;
+
     internal async Task<long> AppendAsync(RedisStreamKeys keys, string kind, string payload, string? eventType, TimeSpan? retry, CommandFlags flags = CommandFlags.None)
     {
         var ttl = (long)Options.IdleTimeout.TotalMilliseconds;
@@ -114,6 +119,7 @@ public sealed class RedisEventStreamStore : ISseEventStreamStore
             [
                 ttl, keys.Channel.ToString(), keys.EncodedStream, kind, payload, eventType ?? "",
                 retry is { } r ? ((long)r.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "",
+                Math.Max(1, StreamTtlMilliseconds(kind, ttl)),
             ],
             flags)).ConfigureAwait(false);
         return result.IsNull ? 0 : (long)result;

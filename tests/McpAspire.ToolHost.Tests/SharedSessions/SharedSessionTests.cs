@@ -12,12 +12,12 @@ namespace McpAspire.ToolHost.Tests.SharedSessions;
 /// own caller, GET streams carry what any replica's server sent, and Last-Event-ID resumes on any replica with every
 /// event exactly once.
 /// </summary>
-public sealed class SharedSessionTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class SharedSessionTests(RedisFixture redisServer) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private SharedSessionCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await SharedSessionCluster.StartAsync(redis.Server.ConnectionString);
+    public async Task InitializeAsync() => _cluster = await SharedSessionCluster.StartAsync(redisServer.Server.ConnectionString);
 
     public async Task DisposeAsync()
     {
@@ -68,6 +68,40 @@ public sealed class SharedSessionTests(RedisFixture redis) : IClassFixture<Redis
         }
         Assert.True(alternating.PostsTo(a.McpUri) >= 3, $"A served {alternating.PostsTo(a.McpUri)} POSTs");
         Assert.True(alternating.PostsTo(b.McpUri) >= 3, $"B served {alternating.PostsTo(b.McpUri)} POSTs");
+    }
+
+    [Fact]
+    public async Task A_finished_response_stream_is_kept_for_the_completed_stream_retention_while_the_session_lives_on()
+    {
+        var a = await _cluster.StartReplicaAsync();
+        var sessionId = await RawMcp.InitializeAsync(_http, a.McpUri);
+        Assert.Equal("hi", ResultText(await PostAsync(a.McpUri, Call(2, "echo", "message", "hi"), sessionId)));
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redisServer.Server.ConnectionString);
+        var db = redis.GetDatabase();
+        var server = redis.GetServers().Single();
+        var prefix = "mcp:sse:{" + sessionId + "}:";
+        // The initialize's and the call's response streams, each ended (the end marker is sent without waiting).
+        await Eventually.HoldsAsync(async () =>
+        {
+            var streams = server.Keys(pattern: prefix + "s:*").ToList();
+            if (streams.Count < 2)
+            {
+                return false;
+            }
+            foreach (var key in streams)
+            {
+                var ttl = await db.KeyTimeToLiveAsync(key);
+                if (ttl is not { } left || left > TimeSpan.FromMinutes(1))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, "both finished response streams expire within the 1 min retention");
+        // The session's counter (and its record in the state service) live for the idle timeout (10 min here).
+        Assert.True(await db.KeyTimeToLiveAsync(prefix + "seq") > TimeSpan.FromMinutes(5));
+        Assert.Equal("again", ResultText(await PostAsync(a.McpUri, Call(3, "echo", "message", "again"), sessionId)));
     }
 
     [Fact]

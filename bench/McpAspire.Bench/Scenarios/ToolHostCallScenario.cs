@@ -18,7 +18,8 @@ namespace McpAspire.Bench.Scenarios;
 /// concurrent clients, as 2026-07-28 stateless requests and as 2025-11-25 session requests, side by side with a bare
 /// ModelContextProtocol.AspNetCore server with one echo tool (the SDK's own floor, same eras, its own Kestrel) and a
 /// plain HTTP POST endpoint on the tool host's server that echoes a JSON-RPC-shaped body (the HTTP floor, reported as
-/// baseline). Each mode runs in several rounds (order reversed every other round) and reports its best. Arguments: <c>--clients 64 --seconds 10 --warmup 3 --rounds 2</c>.
+/// baseline). Each mode runs in several rounds (order reversed every other round) and reports its best. Arguments: <c>--clients 64 --seconds 10 --warmup 3 --rounds 2</c>;
+/// <c>--only MODE</c> (e.g. <c>stateless-2026</c>, <c>bare-sdk-stateless-2026</c>) runs one mode alone, for a profiler.
 /// </summary>
 public sealed class ToolHostCallScenario : IScenario
 {
@@ -32,6 +33,8 @@ public sealed class ToolHostCallScenario : IScenario
         var seconds = IntArg(args, "--seconds", 10);
         var warmup = IntArg(args, "--warmup", 3);
         var rounds = IntArg(args, "--rounds", 2);
+        // --only LABEL: run that one mode for its rounds (to profile it with dotnet-trace); prints only its stderr line.
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
 
         var app = ToolHostApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -75,6 +78,15 @@ public sealed class ToolHostCallScenario : IScenario
             // Tool host and bare SDK share the SDK's code, so whichever runs later meets a warmer JIT (tiered PGO takes
             // well over the warm-up on two cores): the modes run over several rounds, the order reversed every other
             // round, and each keeps its best round.
+            if (only is not null)
+            {
+                var mode = modes.Single(m => m.Label == only);
+                for (var round = 0; round < rounds; round++)
+                {
+                    errors += (await MeasureAsync(mode.Label, mode.Http, clients, warmup, seconds, mode.Prepare, cancellationToken)).Errors;
+                }
+                return errors == 0 ? 0 : 1;
+            }
             var best = new Measurement?[modes.Length];
             for (var round = 0; round < rounds; round++)
             {

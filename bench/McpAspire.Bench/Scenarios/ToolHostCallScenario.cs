@@ -51,9 +51,14 @@ public sealed class ToolHostCallScenario : IScenario
         });
         await app.StartAsync(cancellationToken);
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var bare = BareSdkServer();
+        var bare = BareSdkServer(resumable: false);
         await bare.StartAsync(cancellationToken);
         var bareAddress = new Uri(bare.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        // The same bare server with the event store the tool host needs for Last-Event-ID resumption (SEP-1699): splits
+        // what resumability costs a 2025 session call (the SDK's store) from what the tool host's own layers cost.
+        var resumable = BareSdkServer(resumable: true);
+        await resumable.StartAsync(cancellationToken);
+        var resumableAddress = new Uri(resumable.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         long errors = 0;
         try
         {
@@ -61,6 +66,8 @@ public sealed class ToolHostCallScenario : IScenario
             using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
             using var bareHandler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
             using var bareHttp = new HttpClient(bareHandler) { BaseAddress = bareAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var resumableHandler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+            using var resumableHttp = new HttpClient(resumableHandler) { BaseAddress = resumableAddress, Timeout = TimeSpan.FromSeconds(30) };
 
             Func<CancellationToken, Task<Func<HttpRequestMessage>>> Stateless() => _ => Task.FromResult<Func<HttpRequestMessage>>(() => StatelessRequest());
             Func<CancellationToken, Task<Func<HttpRequestMessage>>> Session(HttpClient client) => async ct =>
@@ -75,6 +82,7 @@ public sealed class ToolHostCallScenario : IScenario
                 ("session-2025", http, Session(http)),
                 ("bare-sdk-stateless-2026", bareHttp, Stateless()),
                 ("bare-sdk-session-2025", bareHttp, Session(bareHttp)),
+                ("bare-sdk-resumable-session-2025", resumableHttp, Session(resumableHttp)),
             ];
             // Tool host and bare SDK share the SDK's code, so whichever runs later meets a warmer JIT (tiered PGO takes
             // well over the warm-up on two cores): the modes run over several rounds, the order reversed every other
@@ -110,7 +118,7 @@ public sealed class ToolHostCallScenario : IScenario
                     best[m] = best[m] is { } b && b.PerSecond >= measured.PerSecond ? b : measured;
                 }
             }
-            var (plain, stateless, session, bareStateless, bareSession) = (best[0]!, best[1]!, best[2]!, best[3]!, best[4]!);
+            var (plain, stateless, session, bareStateless, bareSession, bareResumable) = (best[0]!, best[1]!, best[2]!, best[3]!, best[4]!, best[5]!);
 
             BenchResult.Report(Scenario, "plain_http_calls_per_sec", plain.PerSecond, "calls/s");
             BenchResult.Report(Scenario, "plain_http_cpu_per_call", plain.CpuMicrosPerCall, "us");
@@ -121,7 +129,7 @@ public sealed class ToolHostCallScenario : IScenario
                 BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
                 BenchResult.Report(Scenario, $"{label}_cpu_per_call", m.CpuMicrosPerCall, "us", plain.CpuMicrosPerCall);
             }
-            foreach (var (label, m) in new[] { ("bare_sdk_stateless_2026", bareStateless), ("bare_sdk_session_2025", bareSession) })
+            foreach (var (label, m) in new[] { ("bare_sdk_stateless_2026", bareStateless), ("bare_sdk_session_2025", bareSession), ("bare_sdk_resumable_session_2025", bareResumable) })
             {
                 BenchResult.Report(Scenario, $"{label}_calls_per_sec", m.PerSecond, "calls/s", plain.PerSecond);
                 BenchResult.Report(Scenario, $"{label}_p99", m.P99Ms, "ms", plain.P99Ms);
@@ -130,6 +138,8 @@ public sealed class ToolHostCallScenario : IScenario
             // The bar: the tool host at least 0.9x the bare SDK server in each era (ratio = tool host / bare SDK).
             BenchResult.Report(Scenario, "stateless_2026_vs_bare_sdk", stateless.PerSecond, "calls/s", bareStateless.PerSecond);
             BenchResult.Report(Scenario, "session_2025_vs_bare_sdk", session.PerSecond, "calls/s", bareSession.PerSecond);
+            // Not the bar, the split: the tool host's sessions against an SDK server with the same event store.
+            BenchResult.Report(Scenario, "session_2025_vs_bare_sdk_resumable", session.PerSecond, "calls/s", bareResumable.PerSecond);
             BenchResult.Report(Scenario, "clients", clients, "count");
             BenchResult.Report(Scenario, "seconds_per_mode", seconds, "s");
             BenchResult.Report(Scenario, "rounds", rounds, "count");
@@ -140,20 +150,32 @@ public sealed class ToolHostCallScenario : IScenario
             await app.DisposeAsync();
             await bare.StopAsync(CancellationToken.None);
             await bare.DisposeAsync();
+            await resumable.StopAsync(CancellationToken.None);
+            await resumable.DisposeAsync();
         }
         BenchResult.ReportFooter(Scenario, errors);
         return errors == 0 ? 0 : 1;
     }
 
-    // The SDK's own floor: ModelContextProtocol.AspNetCore with one echo tool, the tool host's transport settings.
-    private static WebApplication BareSdkServer()
+    // The SDK's own floor: ModelContextProtocol.AspNetCore with one echo tool, the tool host's transport settings;
+    // resumable: plus the tool host's event store (distributed memory cache, events kept 2 min).
+    private static WebApplication BareSdkServer(bool resumable)
     {
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
 #pragma warning disable MCP9006 // stateful sessions, as the tool host serves 2025 clients
-        builder.Services.AddMcpServer()
+        var mcp = builder.Services.AddMcpServer()
             .WithHttpTransport(o => o.SessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode.StatefulForInitializeClients)
             .WithTools<BareEcho>();
+        if (resumable)
+        {
+            builder.Services.AddDistributedMemoryCache();
+            mcp.WithDistributedCacheEventStreamStore(o =>
+            {
+                o.EventSlidingExpiration = o.EventAbsoluteExpiration = TimeSpan.FromMinutes(2);
+                o.MetadataSlidingExpiration = o.MetadataAbsoluteExpiration = TimeSpan.FromMinutes(2);
+            });
+        }
 #pragma warning restore MCP9006
         var app = builder.Build();
         app.MapMcp("/mcp");

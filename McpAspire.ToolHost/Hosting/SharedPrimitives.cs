@@ -7,8 +7,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// One set of tool, prompt and resource collections for every MCP server the SDK creates. The SDK builds a whole server
 /// per stateless 2026-07-28 request, and its options factory copies every <c>WithTools</c>/<c>WithPrompts</c>/
-/// <c>WithResources</c> registration into fresh collections each time (one dictionary insert per primitive, about 40
-/// with the agent features on). This moves those registrations out of the container into a singleton that builds the
+/// <c>WithResources</c> registration into fresh collections each time (one dictionary insert per primitive). This moves those registrations out of the container into a singleton that builds the
 /// collections once (with the SDK's own factories, so the primitives are exactly what the SDK would have built) and
 /// assigns them in one configure action, ahead of every other configure action as the SDK's own setup runs. Servers
 /// then share the collections: a change made at run time reaches every session and every stateless request alike.

@@ -16,17 +16,22 @@ public sealed class InitializeParamsGuard(RequestDelegate next, string mcpPath)
     private const int MaxInspectedBytes = 1024 * 1024;
 
     /// <summary>Checks a session-less POST that is an initialize.</summary>
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
+        // The hot path (session requests, 2026-07-28 calls, everything else) hands on without an async frame.
         if (!HttpMethods.IsPost(request.Method) || !request.Path.Equals(mcpPath, StringComparison.Ordinal)
             || request.Headers.ContainsKey("Mcp-Session-Id") || request.Headers.ContainsKey("Mcp-Method")
             || request.ContentLength is > MaxInspectedBytes)
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            return next(context);
         }
+        return CheckAsync(context, request);
+    }
+
+    private async Task CheckAsync(HttpContext context, HttpRequest request)
+    {
         request.EnableBuffering(MaxInspectedBytes);
         var (problem, id) = await InspectAsync(request.Body, context.RequestAborted).ConfigureAwait(false);
         request.Body.Position = 0;

@@ -46,8 +46,10 @@ public sealed class McpRequestShapeGuard(RequestDelegate next, string mcpPath)
         json.WriteEndObject();
     }
 
+    // The common exact values without parsing (no allocation); anything else is parsed.
     private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        contentType is "application/json" or "application/json; charset=utf-8"
+        || MediaTypeHeaderValue.TryParse(contentType, out var media)
         && media.MediaType.Value is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
         && (!media.Charset.HasValue || media.Charset.Value is { Length: > 0 } charset && (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)));

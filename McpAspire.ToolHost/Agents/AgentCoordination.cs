@@ -63,13 +63,13 @@ public static class AgentCoordination
             .WithTools<ErrorTools>(json)
             .WithResources<ErrorTools>()
             .WithPrompts<AgentPrompts>()
-            // Outermost: classify, retry and record whatever the inner filters and the tool throw.
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap))
-            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+            // One filter (one configure action and one pipeline stage per stateless request's server): argument
+            // validation inside, then classify, retry and record whatever the validation and the tool throw.
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => ToolErrorFilter.Wrap((request, cancellationToken) =>
             {
                 ToolArgumentValidator.Validate(request);
                 return next(request, cancellationToken);
-            }))
+            })))
             // 2025 sessions: resources/subscribe. (The conformance profile, added later, replaces these two handlers with its own.)
             .WithSubscribeToResourcesHandler((context, _) =>
             {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,27 +19,32 @@ public static class ToolCallSpans
     public static IMcpServerBuilder WithToolCallSpans(this IMcpServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
+        return builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+            // Nobody collects the source (no OTLP endpoint): no span, no name string, no async frame.
+            Source.HasListeners() ? TraceAsync(next, request, cancellationToken) : next(request, cancellationToken)));
+    }
+
+    private static async ValueTask<CallToolResult> TraceAsync(
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next, RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var name = request.Params?.Name;
+        using var activity = Source.StartActivity(name is null ? "tools/call" : "tools/call " + name, ActivityKind.Internal);
+        activity?.SetTag("mcp.method.name", "tools/call");
+        activity?.SetTag("gen_ai.tool.name", name);
+        activity?.SetTag("mcp.session.id", request.Server.SessionId);
+        try
         {
-            var name = request.Params?.Name;
-            using var activity = Source.StartActivity(name is null ? "tools/call" : "tools/call " + name, ActivityKind.Internal);
-            activity?.SetTag("mcp.method.name", "tools/call");
-            activity?.SetTag("gen_ai.tool.name", name);
-            activity?.SetTag("mcp.session.id", request.Server.SessionId);
-            try
+            var result = await next(request, cancellationToken).ConfigureAwait(false);
+            if (result.IsError == true)
             {
-                var result = await next(request, cancellationToken).ConfigureAwait(false);
-                if (result.IsError == true)
-                {
-                    activity?.SetTag("error.type", "tool_error");
-                }
-                return result;
+                activity?.SetTag("error.type", "tool_error");
             }
-            catch (Exception ex)
-            {
-                activity?.SetTag("error.type", ex.GetType().Name);
-                throw;
-            }
-        }));
+            return result;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetTag("error.type", ex.GetType().Name);
+            throw;
+        }
     }
 }

@@ -43,6 +43,9 @@ public static class ToolHostApp
         {
             ConformanceProfile.Add(mcp);
         }
+        // Last: the tools, prompts and resources above become one set of collections built once, instead of being
+        // copied into new collections for every stateless request's server (SharedPrimitives).
+        mcp.WithSharedPrimitives();
         return builder;
     }
 

@@ -14,10 +14,18 @@ public sealed class ToolHostSessions : IHealthCheck
     /// <summary>Sessions running now.</summary>
     public int Live => Volatile.Read(ref _live);
 
-    /// <summary>Runs one session (the SDK's <c>RunSessionHandler</c>), counting it while it lives.</summary>
-    public async Task RunAsync(Microsoft.AspNetCore.Http.HttpContext context, McpServer server, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one session (the SDK's <c>RunSessionHandler</c>), counting it while it lives. A stateless 2026-07-28 request
+    /// (a server without a session id, living as long as its POST) is not a session: it runs uncounted, with no extra frame.
+    /// </summary>
+    public Task RunAsync(Microsoft.AspNetCore.Http.HttpContext context, McpServer server, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
+        return string.IsNullOrEmpty(server.SessionId) ? server.RunAsync(cancellationToken) : RunCountedAsync(server, cancellationToken);
+    }
+
+    private async Task RunCountedAsync(McpServer server, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _live);
         try
         {

@@ -6,7 +6,7 @@ namespace McpAspire.Gateway.Tests;
 /// <summary>
 /// The malformed-request corpus (tests/McpAspire.TestSupport/HostileInput/MalformedRequests.json, which McpAspire.Mcp's
 /// tests ran against the gateway's earlier front) against the gateway on the SDK's endpoint, with the tool host behind
-/// it: every case gets a 4xx or a JSON-RPC error (never a 5xx, a hang or a session), and the gateway keeps serving.
+/// it: every case gets the status and JSON-RPC code pinned for it in the corpus (never a 5xx, a hang or a session), and the gateway keeps serving.
 /// </summary>
 public sealed class MalformedRequestTests
 {
@@ -19,7 +19,7 @@ public sealed class MalformedRequestTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         var session = await RawMcp.InitializeAsync(http, gateway.McpUri);
 
-        var failures = await MalformedRequestCorpus.RunAsync(http, gateway.BaseAddress, session);
+        var failures = await MalformedRequestCorpus.RunAsync(http, gateway.BaseAddress, session, MalformedRequestCorpus.Gateway);
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         var still = await RawMcp.SendAsync(http, RawMcp.Post(gateway.McpUri, """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"message":"still here"}}}""", session));

@@ -6,7 +6,7 @@ namespace McpAspire.ToolHost.Tests;
 
 /// <summary>
 /// The malformed-request corpus (tests/McpAspire.TestSupport/HostileInput/MalformedRequests.json) against the tool host
-/// on the SDK's endpoint: every case gets a 4xx or a JSON-RPC error (never a 5xx, a hang or a session), and the tool
+/// on the SDK's endpoint: every case gets the status and JSON-RPC code pinned for it in the corpus (never a 5xx, a hang or a session), and the tool
 /// host keeps serving.
 /// </summary>
 public sealed class MalformedRequestTests
@@ -19,7 +19,7 @@ public sealed class MalformedRequestTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         var session = await RawMcp.InitializeAsync(http, server.McpUri);
 
-        var failures = await MalformedRequestCorpus.RunAsync(http, server.BaseAddress, session);
+        var failures = await MalformedRequestCorpus.RunAsync(http, server.BaseAddress, session, MalformedRequestCorpus.ToolHost);
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         var still = await RawMcp.SendAsync(http, RawMcp.Post(server.McpUri, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""", session));

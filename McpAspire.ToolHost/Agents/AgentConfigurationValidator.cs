@@ -4,7 +4,7 @@ namespace McpAspire.ToolHost.Agents;
 
 /// <summary>
 /// Fails start-up when <see cref="AgentOptions.MessageTypesFile"/> is unreadable or declares an unusable type, or a
-/// configured routing rule is invalid — with the file, type or rule named.
+/// configured routing rule is invalid, or a retry strategy names an unknown category or retries a caller's mistake — with the file, type or rule named.
 /// </summary>
 internal sealed class AgentConfigurationValidator : IValidateOptions<AgentOptions>
 {
@@ -32,6 +32,7 @@ internal sealed class AgentConfigurationValidator : IValidateOptions<AgentOption
         {
             failures.Add("ToolHost:Agents:RoutingRules: " + ex.Message);
         }
+        failures.AddRange(RetryStrategies.Validate(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -38,6 +38,7 @@ public static class AgentCoordination
         builder.Services.AddSingleton<MessageRouter>();
         builder.Services.AddSingleton<SystemStatusReader>();
         builder.Services.AddSingleton<ErrorLog>();
+        builder.Services.AddSingleton<RetryStrategies>();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentConfigurationValidator>();
         builder.Services.AddSingleton<SharedStateStore>();
         builder.Services.AddSingleton<MailboxSignals>();

@@ -87,13 +87,24 @@ public sealed class AgentOptions
     [Range(1, 100_000)]
     public int MaxErrorHistory { get; set; } = 1000;
 
-    /// <summary>Extra attempts for a read-only or idempotent tool call that failed on Redis or a timeout.</summary>
+    /// <summary>
+    /// Extra attempts for a read-only or idempotent tool call that failed on Redis or a timeout, unless
+    /// <see cref="Retry"/> names the category.
+    /// </summary>
     [Range(0, 10)]
     public int RetryAttempts { get; set; } = 2;
 
-    /// <summary>Wait before the first retry (doubling for each next one).</summary>
+    /// <summary>Wait before the first retry (doubling for each next one), unless <see cref="Retry"/> names the category.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "ToolHost:Agents:RetryDelay must be between 0 and 30 s.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Retry strategy per error category (<c>ToolHost:Agents:Retry:{category}:{Attempts,Delay,Backoff}</c>), e.g. more
+    /// patience for <c>redis</c> than for <c>timeout</c>, or retrying <c>unknown_agent</c> while agents register on other
+    /// replicas. <c>validation</c>, <c>permission</c> and <c>internal</c> cannot be retried.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
+    public IDictionary<string, RetrySettings> Retry { get; set; } = new Dictionary<string, RetrySettings>(StringComparer.Ordinal);
 
     /// <summary>Ordered routing rules every replica applies before those agents add (<see cref="RoutingRuleSettings"/>).</summary>
     public IList<RoutingRuleSettings> RoutingRules { get; set; } = [];

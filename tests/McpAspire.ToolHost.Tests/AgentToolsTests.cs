@@ -102,7 +102,10 @@ public abstract class AgentToolsTests
         await client.RegisterAsync("a", ["x"], cancellationToken: cts.Token);
         await client.CallAsync("messages_send", new { to = "a", type = "short", payload = 1, ttlSeconds = 1 }, cts.Token);
         await client.CallAsync("messages_send", new { to = "a", type = "long", payload = 2, ttlSeconds = 600 }, cts.Token);
-        await Task.Delay(1500, cts.Token);
+        // Replay does not consume: wait until the short-lived message has expired from it.
+        await Eventually.HoldsAsync(async () =>
+            (await client.CallAsync("messages_replay", new { agentId = "a" }, cts.Token)).GetProperty("count").GetInt32() == 1,
+            "the 1 s message expired");
 
         var messages = await client.ReceiveAsync("a", cancellationToken: cts.Token);
         Assert.Equal("long", Assert.Single(messages).GetProperty("type").GetString());
@@ -204,8 +207,10 @@ public abstract class AgentToolsTests
         Assert.Equal("ship it", main.GetProperty("value").GetProperty("text").GetString());
         Assert.Equal(JsonValueKind.String, main.GetProperty("expiresAt").ValueKind);
         Assert.True((await client.CallAsync("context_get", new { key = "goal/short" }, cts.Token)).GetProperty("found").GetBoolean());
-        await Task.Delay(1500, cts.Token);
-        Assert.False((await client.CallAsync("context_get", new { key = "goal/short" }, cts.Token)).GetProperty("found").GetBoolean());
+        await Eventually.HoldsAsync(async () =>
+            !(await client.CallAsync("context_get", new { key = "goal/short" }, cts.Token)).GetProperty("found").GetBoolean(),
+            "the 1 s context value expired");
+        Assert.True((await client.CallAsync("context_get", new { key = "goal/main" }, cts.Token)).GetProperty("found").GetBoolean());
         Assert.False((await client.CallAsync("context_get", new { key = "never/set" }, cts.Token)).GetProperty("found").GetBoolean());
 
         var created = await client.CallAsync("handles_create", new { value = new { cursor = 42 }, ttlSeconds = 60 }, cts.Token);

@@ -38,7 +38,16 @@ internal sealed class ToolHostServer : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(settings);
             }
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A start refused by options validation must not leave the app's services (Redis connections) behind.
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ToolHostServer(app, new Uri(address));
     }

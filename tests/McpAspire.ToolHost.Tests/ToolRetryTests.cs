@@ -28,13 +28,13 @@ public abstract class ToolRetryTests
         }
     }
 
-    private async Task<Setup> StartAsync(int retryAttempts, CancellationToken cancellationToken)
+    private async Task<Setup> StartAsync(int retryAttempts, CancellationToken cancellationToken, params (string Key, string Value)[] extra)
     {
         var redis = await RedisServerProcess.StartAsync(_kind, cancellationToken: cancellationToken);
         var logs = new CapturingLoggerProvider();
         // A 1 s command timeout, so a frozen server fails an attempt quickly.
         var server = await ToolHostServer.StartAsync(AgentSettings.For(redis.ConnectionString + ",asyncTimeout=1000",
-            ("RetryAttempts", retryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("RetryDelay", "00:00:00.300")), logs);
+            [("RetryAttempts", retryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("RetryDelay", "00:00:00.300"), .. extra]), logs);
         var client = await AgentClient.ConnectAsync(server, cancellationToken: cancellationToken);
         await client.RegisterAsync("a1", ["work"], cancellationToken: cancellationToken);
         return new Setup(redis, server, client, logs);
@@ -162,6 +162,61 @@ public abstract class ToolRetryTests
         Assert.Equal("validation", mistake.GetProperty("category").GetString());
         Assert.Equal(1, mistake.GetProperty("attempts").GetInt32());
         Assert.Equal(0, Retries(setup.Logs, "messages_replay"));
+    }
+
+    [Fact]
+    public async Task A_category_configured_with_its_own_strategy_is_retried_by_it_and_can_be_cured()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        // Global retries off; unknown_agent (not retried by default) gets 3 retries, 500 ms apart, doubling: a heartbeat
+        // that reaches this replica before the agent's registration (made on another replica) is not refused at once.
+        await using var setup = await StartAsync(retryAttempts: 0, cts.Token,
+            ("Retry:unknown_agent:Attempts", "3"), ("Retry:unknown_agent:Delay", "00:00:00.500"), ("Retry:unknown_agent:Backoff", "2"));
+
+        // An agent that never registers: given up after 1 + 3 attempts, each wait as configured, recorded once.
+        await AssertFailsAsync(setup.Client.Client.CallToolAsync("agents_heartbeat", new Dictionary<string, object?> { ["id"] = "ghost" }, cancellationToken: cts.Token).AsTask(), setup);
+        Assert.Equal(3, Retries(setup.Logs, "agents_heartbeat"));
+        foreach (var wait in new[] { "retrying in 500 ms", "retrying in 1000 ms", "retrying in 2000 ms" })
+        {
+            Assert.Contains(setup.Logs.Lines, l => l.Contains("Tool agents_heartbeat failed with a unknown_agent error", StringComparison.Ordinal) && l.Contains(wait, StringComparison.Ordinal));
+        }
+        var given = await HistoryEntryAsync(setup.Client, "agents_heartbeat", cts.Token);
+        Assert.Equal("unknown_agent", given.GetProperty("category").GetString());
+        Assert.Equal(4, given.GetProperty("attempts").GetInt32());
+        Assert.False(given.GetProperty("recovered").GetBoolean());
+
+        // An agent that registers while its heartbeat waits for a retry: the retry succeeds, recorded as recovered.
+        var late = setup.Client.Client.CallToolAsync("agents_heartbeat", new Dictionary<string, object?> { ["id"] = "late" }, cancellationToken: cts.Token).AsTask();
+        await Eventually.HoldsAsync(() => Task.FromResult(Retries(setup.Logs, "agents_heartbeat") >= 4), "the first heartbeat of 'late' failed and a retry is scheduled");
+        await setup.Client.RegisterAsync("late", ["work"], cancellationToken: cts.Token);
+        var result = await late;
+        Assert.False(result.IsError == true, "the retried heartbeat succeeds once the agent exists");
+        await Eventually.HoldsAsync(async () =>
+        {
+            var report = await setup.Client.CallAsync("errors_list", new { category = "unknown_agent" }, cts.Token);
+            return report.GetProperty("errors").EnumerateArray().Any(e => e.GetProperty("agent").GetString() == "late" && e.GetProperty("recovered").GetBoolean());
+        }, "the cured heartbeat of 'late' is in the history, recovered");
+
+        // Timeouts and Redis failures follow the global setting, here 0: a frozen server fails a read at once.
+        await setup.Redis.PauseAsync();
+        try
+        {
+            await AssertFailsAsync(setup.Client.Client.CallToolAsync("agents_list", cancellationToken: cts.Token).AsTask(), setup);
+            Assert.Equal(0, Retries(setup.Logs, "agents_list"));
+        }
+        finally
+        {
+            await setup.Redis.ResumeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_entry_for_a_callers_mistake_stops_start_up()
+    {
+        await using var redis = await RedisServerProcess.StartAsync(_kind);
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            ToolHostServer.StartAsync(AgentSettings.For(redis.ConnectionString, ("Retry:validation:Attempts", "1"))));
+        Assert.Contains("ToolHost:Agents:Retry:validation:Attempts must be 0", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

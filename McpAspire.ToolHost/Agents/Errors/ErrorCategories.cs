@@ -43,6 +43,6 @@ public static class ErrorCategories
         _ => (Internal, "critical"),
     };
 
-    /// <summary>True for failures a retry may cure (the platform's, not the caller's).</summary>
-    public static bool IsRetryable(string category) => category is Redis or Timeout;
+    /// <summary>Every category, in the order reports list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Validation, Routing, QueueFull, UnknownAgent, Permission, Redis, Timeout, Internal];
 }

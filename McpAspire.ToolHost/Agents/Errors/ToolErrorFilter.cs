@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -8,8 +7,8 @@ namespace McpAspire.ToolHost.Agents;
 
 /// <summary>
 /// A tools/call filter around every tool: a call that fails is classified (<see cref="ErrorCategories"/>), retried when
-/// its category is retryable and the tool is read-only or idempotent (<see cref="AgentOptions.RetryAttempts"/> more
-/// attempts, <see cref="AgentOptions.RetryDelay"/> apart, doubling, each retry logged), and recorded in the
+/// the tool is read-only or idempotent and its category's strategy allows another attempt (<see cref="RetryStrategies"/>:
+/// attempts, delay and backoff per category, each retry logged), and recorded in the
 /// <see cref="ErrorLog"/>; the caller then gets the error as before. A failure a retry cured is recorded too, marked
 /// <c>recovered</c> with the attempts it took: the platform failed even though the caller did not see it.
 /// </summary>
@@ -21,11 +20,10 @@ internal static partial class ToolErrorFilter
         async (request, cancellationToken) =>
         {
             var services = request.Services!;
-            var options = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            var strategies = services.GetRequiredService<RetryStrategies>();
             var time = services.GetRequiredService<TimeProvider>();
             var annotations = (request.MatchedPrimitive as McpServerTool)?.ProtocolTool.Annotations;
             var mayRetry = annotations?.ReadOnlyHint == true || annotations?.IdempotentHint == true;
-            var delay = options.RetryDelay;
             var tool = request.Params?.Name ?? "";
             (string Category, string Severity, string Message)? cured = null;
             for (var attempt = 1; ; attempt++)
@@ -43,12 +41,13 @@ internal static partial class ToolErrorFilter
                 catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
                     var (category, severity) = ErrorCategories.Classify(ex);
-                    if (mayRetry && ErrorCategories.IsRetryable(category) && attempt <= options.RetryAttempts)
+                    var strategy = strategies.For(category);
+                    if (mayRetry && attempt <= strategy.Attempts)
                     {
+                        var delay = strategy.DelayBefore(attempt);
                         LogRetry(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ToolErrorFilter)), tool, category, attempt, (long)delay.TotalMilliseconds, ex.Message);
                         cured = (category, severity, ex.Message);
                         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                        delay *= 2;
                         continue;
                     }
                     services.GetRequiredService<ErrorLog>().Record(new ToolError(

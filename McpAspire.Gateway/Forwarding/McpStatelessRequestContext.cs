@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using McpAspire.Gateway.Front;
 using ModelContextProtocol.Protocol;
 
@@ -9,24 +9,29 @@ namespace McpAspire.Gateway.Forwarding;
 /// <summary>What <see cref="StatelessForwarder"/> sees of one 2026-07-28 request it forwards.</summary>
 internal sealed class McpStatelessRequestContext
 {
-    public McpStatelessRequestContext(HttpContext httpContext, JsonRpcRequest request, string protocolVersion)
+    public McpStatelessRequestContext(HttpContext httpContext, RequestId id, string method, JsonElement parameters, string protocolVersion)
     {
         HttpContext = httpContext;
-        Request = request;
+        Id = id;
+        Method = method;
+        Params = parameters;
         ProtocolVersion = protocolVersion;
     }
 
     /// <summary>The HTTP exchange (user, headers, the response to write).</summary>
     public HttpContext HttpContext { get; }
 
-    /// <summary>The parsed request (method, id, params with their <c>_meta</c>).</summary>
-    public JsonRpcRequest Request { get; }
+    /// <summary>The request id.</summary>
+    public RequestId Id { get; }
+
+    /// <summary>The JSON-RPC method.</summary>
+    public string Method { get; }
 
     /// <summary>The request's revision (header and <c>_meta</c> agree).</summary>
     public string ProtocolVersion { get; }
 
-    /// <summary>The request's <c>params</c> object, or null.</summary>
-    public JsonObject? Params => Request.Params as JsonObject;
+    /// <summary>The request's <c>params</c> object (valid until the response completes: it lives in the pooled body).</summary>
+    public JsonElement Params { get; }
 
     /// <summary>Set when the answer is an error (the JSON-RPC code, or a short word such as <c>timeout</c>).</summary>
     public string? ErrorType { get; set; }
@@ -40,7 +45,7 @@ internal sealed class McpStatelessRequestContext
     {
         ErrorType ??= code.ToString(CultureInfo.InvariantCulture);
         var response = HttpContext.Response;
-        var id = JsonRpcErrorResponse.IdNode(Request.Id);
+        var id = JsonRpcErrorResponse.IdNode(Id);
         if (!response.HasStarted)
         {
             await JsonRpcErrorResponse.WriteAsync(HttpContext, StatusCodes.Status200OK, code, message, id).ConfigureAwait(false);

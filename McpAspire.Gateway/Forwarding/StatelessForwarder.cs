@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using McpAspire.Gateway.Diagnostics;
 using McpAspire.Gateway.Downstream;
 using ModelContextProtocol.Protocol;
@@ -131,7 +130,7 @@ internal sealed partial class StatelessForwarder
                 request.Headers.TryAddWithoutValidation("Mcp-Name", mcpName);
                 if (forwarded.Tool is { } tool)
                 {
-                    ToolParamHeaders.For(tool).Apply(request, context.Params?["arguments"] as JsonObject);
+                    ToolParamHeaders.For(tool).Apply(request, context.Params.TryGetProperty("arguments"u8, out var arguments) ? arguments : default);
                 }
                 try
                 {
@@ -296,7 +295,7 @@ internal sealed partial class StatelessForwarder
         }
         writer.WriteStartObject();
         writer.WriteString("jsonrpc", "2.0");
-        switch (context.Request.Id.Id)
+        switch (context.Id.Id)
         {
             case string s:
                 writer.WriteString("id", s);
@@ -311,30 +310,19 @@ internal sealed partial class StatelessForwarder
         {
             writer.WriteString("name", downstreamName);
         }
-        JsonObject? meta = null;
-        if (context.Params is { } parameters)
+        JsonElement meta = default;
+        foreach (var property in context.Params.EnumerateObject())
         {
-            foreach (var (key, value) in parameters)
+            if (property.NameEquals("name"u8) && forwarded.DownstreamName is not null)
             {
-                if (key is "name" && forwarded.DownstreamName is not null)
-                {
-                    continue;
-                }
-                if (key is "_meta")
-                {
-                    meta = value as JsonObject;
-                    continue;
-                }
-                writer.WritePropertyName(key);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
+                continue;
             }
+            if (property.NameEquals("_meta"u8))
+            {
+                meta = property.Value;
+                continue;
+            }
+            property.WriteTo(writer);
         }
         writer.WriteStartObject("_meta");
         var wroteTrace = false;
@@ -347,10 +335,11 @@ internal sealed partial class StatelessForwarder
             }
             wroteTrace = true;
         }
-        if (meta is not null)
+        if (meta.ValueKind == JsonValueKind.Object)
         {
-            foreach (var (key, value) in meta)
+            foreach (var property in meta.EnumerateObject())
             {
+                var key = property.Name;
                 var keep = key switch
                 {
                     MetaKeys.ClientInfo => false,
@@ -358,18 +347,9 @@ internal sealed partial class StatelessForwarder
                     "traceparent" or "tracestate" => !wroteTrace,
                     _ => key.StartsWith("io.modelcontextprotocol/", StringComparison.Ordinal),
                 };
-                if (!keep)
+                if (keep)
                 {
-                    continue;
-                }
-                writer.WritePropertyName(key);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
+                    property.WriteTo(writer);
                 }
             }
         }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using McpAspire.Gateway.Downstream;
 using McpAspire.Gateway.Front;
 using McpAspire.Gateway.Security;
@@ -26,13 +25,13 @@ internal sealed class StatelessForwardingMiddleware(RequestDelegate next, Downst
     {
         if (Read(context) is { } candidate && Route(context, candidate) is { } route)
         {
-            await route.Forwarder.ForwardAsync(new McpStatelessRequestContext(context, candidate.Request, Revision), route.Forwarded, context.RequestAborted).ConfigureAwait(false);
+            await route.Forwarder.ForwardAsync(new McpStatelessRequestContext(context, candidate.Id, candidate.Method, candidate.Params, Revision), route.Forwarded, context.RequestAborted).ConfigureAwait(false);
             return;
         }
         await next(context).ConfigureAwait(false);
     }
 
-    private sealed record Candidate(JsonRpcRequest Request, string McpName);
+    private sealed record Candidate(RequestId Id, string Method, JsonElement Params, string McpName);
 
     private static Candidate? Read(HttpContext context)
     {
@@ -46,20 +45,21 @@ internal sealed class StatelessForwardingMiddleware(RequestDelegate next, Downst
             return null;
         }
         RequestId id;
-        switch (peek.Id)
+        switch (peek.Id.ValueKind)
         {
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                id = new RequestId(v.GetValue<string>());
+            case JsonValueKind.String:
+                id = new RequestId(peek.Id.GetString()!);
                 break;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long number):
+            case JsonValueKind.Number when peek.Id.TryGetInt64(out var number):
                 id = new RequestId(number);
                 break;
             default:
                 return null;
         }
-        if (peek.Params?["_meta"] is not JsonObject meta
-            || meta[MetaKeys.ProtocolVersion] is not JsonValue version || version.GetValueKind() != JsonValueKind.String || version.GetValue<string>() != Revision
-            || meta[MetaKeys.ClientCapabilities] is not JsonObject)
+        if (peek.Params.ValueKind != JsonValueKind.Object
+            || !peek.Params.TryGetProperty("_meta"u8, out var meta) || meta.ValueKind != JsonValueKind.Object
+            || !meta.TryGetProperty(MetaKeys.ProtocolVersion, out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals(Revision)
+            || !meta.TryGetProperty(MetaKeys.ClientCapabilities, out var capabilities) || capabilities.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -69,7 +69,7 @@ internal sealed class StatelessForwardingMiddleware(RequestDelegate next, Downst
         {
             return null;
         }
-        return new Candidate(new JsonRpcRequest { Id = id, Method = peek.Method!, Params = peek.Params }, name);
+        return new Candidate(id, peek.Method!, peek.Params, name);
     }
 
     private sealed record Routed(StatelessForwarder Forwarder, ForwardedRequest Forwarded);
@@ -80,7 +80,7 @@ internal sealed class StatelessForwardingMiddleware(RequestDelegate next, Downst
         var name = candidate.McpName;
         string server;
         ForwardedRequest forwarded;
-        switch (candidate.Request.Method)
+        switch (candidate.Method)
         {
             case RequestMethods.ToolsCall when catalog.ToolRoutes.TryGetValue(name, out var route) && Allows(context, AccessItemKind.Tool, route, name):
                 server = route.Server;

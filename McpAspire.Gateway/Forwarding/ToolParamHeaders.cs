@@ -22,16 +22,18 @@ internal sealed class ToolParamHeaders
     public static ToolParamHeaders For(Tool tool) => s_plans.GetValue(tool, static t => Build(t.InputSchema));
 
     /// <summary>Adds the headers this call's arguments call for.</summary>
-    public void Apply(HttpRequestMessage request, JsonObject? arguments)
+    public void Apply(HttpRequestMessage request, JsonElement arguments)
     {
         foreach (var (path, header) in _headers)
         {
-            JsonNode? value = arguments;
+            var value = arguments;
             foreach (var name in path)
             {
-                value = (value as JsonObject)?[name];
+                value = value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var member) ? member : default;
             }
-            if (value is not null && value.GetValueKind() != JsonValueKind.Null && McpHeaderEncoder.ConvertToHeaderValue(value) is { } encoded)
+            // Rare (only tools that declare x-mcp-header): the SDK's encoder takes a node.
+            if (value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+                && McpHeaderEncoder.ConvertToHeaderValue(JsonNode.Parse(value.GetRawText())!) is { } encoded)
             {
                 request.Headers.TryAddWithoutValidation("Mcp-Param-" + header, encoded);
             }

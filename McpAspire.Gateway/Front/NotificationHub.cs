@@ -28,6 +28,9 @@ public sealed partial class NotificationHub : IDisposable
     private readonly Lock _listenersLock = new();
     private readonly List<Listener> _listeners = [];
 
+    /// <summary>How many list-changed notifications a broadcast has in flight at once.</summary>
+    internal const int BroadcastConcurrency = 64;
+
     /// <summary>Creates the hub and listens to the downstream manager.</summary>
     public NotificationHub(DownstreamManager downstreams, LiveSessions live, IHostApplicationLifetime lifetime, ILogger<NotificationHub> logger)
     {
@@ -195,36 +198,31 @@ public sealed partial class NotificationHub : IDisposable
     {
         foreach (var method in methods)
         {
-            foreach (var (id, state) in _sessions)
-            {
-                await SendSafelyAsync(id, state, method, null).ConfigureAwait(false);
-            }
-            // Live sessions that made no request since they started (say, only opened their GET stream) get it too.
+            // Every 2025 session this replica tracks or runs (also one that only opened its GET stream) and every listen
+            // stream that asked for this list. Sent concurrently (at most BroadcastConcurrency at once): in shared mode
+            // each send is a Redis write, and one after the other 5,000 idle sessions kept the last stream (and every
+            // listen stream, served after them) waiting ~2 s (gateway-scale); a method goes to all before the next one.
+            var sessions = new Dictionary<string, SessionState>(_sessions, StringComparer.Ordinal);
             foreach (var (id, server) in _live.All())
             {
-                if (!_sessions.ContainsKey(id))
+                if (!sessions.ContainsKey(id))
                 {
-                    await SendSafelyAsync(id, State(id, server), method, null).ConfigureAwait(false);
+                    sessions[id] = State(id, server);
                 }
             }
             Listener[] listeners;
             lock (_listenersLock)
             {
-                listeners = [.. _listeners];
-            }
-            foreach (var listener in listeners)
-            {
-                var wanted = method switch
+                listeners = [.. _listeners.Where(l => (method switch
                 {
-                    NotificationMethods.ToolListChangedNotification => listener.Granted.ToolsListChanged,
-                    NotificationMethods.PromptListChangedNotification => listener.Granted.PromptsListChanged,
-                    _ => listener.Granted.ResourcesListChanged,
-                };
-                if (wanted == true)
-                {
-                    await SendTaggedSafelyAsync(listener, method, new JsonObject()).ConfigureAwait(false);
-                }
+                    NotificationMethods.ToolListChangedNotification => l.Granted.ToolsListChanged,
+                    NotificationMethods.PromptListChangedNotification => l.Granted.PromptsListChanged,
+                    _ => l.Granted.ResourcesListChanged,
+                }) == true)];
             }
+            var sends = listeners.Select(l => (Func<Task>)(() => SendTaggedSafelyAsync(l, method, new JsonObject())))
+                .Concat(sessions.Select(s => (Func<Task>)(() => SendSafelyAsync(s.Key, s.Value, method, null))));
+            await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = BroadcastConcurrency }, async (send, _) => await send().ConfigureAwait(false)).ConfigureAwait(false);
         }
         LogListChanged(_logger, string.Join(", ", methods));
     }

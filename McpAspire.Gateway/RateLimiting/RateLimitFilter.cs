@@ -37,9 +37,9 @@ internal sealed partial class RateLimitFilter
     }
 
     /// <summary>Null to let the request through, or the rejection to answer with.</summary>
-    public ValueTask<RateLimitRejection?> OnRequestAsync(HttpContext context, string method, JsonNode? parameters, CancellationToken cancellationToken)
+    public ValueTask<RateLimitRejection?> OnRequestAsync(HttpContext context, string method, string? toolName, CancellationToken cancellationToken)
     {
-        var tool = RateLimitPolicy.ToolNameOf(method, parameters);
+        var tool = RateLimitPolicy.ToolNameOf(method, toolName);
         var plan = _policy.Resolve(method, tool);
         return plan is null ? ValueTask.FromResult<RateLimitRejection?>(null) : CheckAsync(context, method, plan, tool, cancellationToken);
     }

@@ -21,12 +21,12 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitFilter 
                 {
                     continue;
                 }
-                if (await limits.OnRequestAsync(context, method, message.Params, context.RequestAborted).ConfigureAwait(false) is { } rejection)
+                if (await limits.OnRequestAsync(context, method, method == ModelContextProtocol.Protocol.RequestMethods.ToolsCall ? message.StringParam("name") : null, context.RequestAborted).ConfigureAwait(false) is { } rejection)
                 {
                     var seconds = Math.Max(1, (long)Math.Ceiling(rejection.RetryAfter.TotalSeconds));
                     context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                     await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status429TooManyRequests, RateLimitFilter.ErrorCode,
-                        rejection.Message, message.Id?.DeepClone(), rejection.Data).ConfigureAwait(false);
+                        rejection.Message, message.IdNode(), rejection.Data).ConfigureAwait(false);
                     return;
                 }
             }

@@ -39,10 +39,9 @@ internal sealed class RateLimitPolicy
     /// The tool name a <c>tools/call</c> counts under, or null. Names the gateway could never expose (the call will fail
     /// as an unknown tool) get no bucket of their own, so made-up names cannot create keys; the principal limit still counts them.
     /// </summary>
-    public static string? ToolNameOf(string method, System.Text.Json.Nodes.JsonNode? parameters) =>
+    public static string? ToolNameOf(string method, string? name) =>
         method == RequestMethods.ToolsCall
-        && (parameters as System.Text.Json.Nodes.JsonObject)?["name"] is System.Text.Json.Nodes.JsonValue value
-        && value.TryGetValue(out string? name)
+        && name is not null
         && ExposedNames.Pattern().IsMatch(name)
             ? name
             : null;

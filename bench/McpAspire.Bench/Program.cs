@@ -8,6 +8,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.GatewayAuthScenario(),
     new McpAspire.Bench.Scenarios.GatewayOverheadScenario(),
     new McpAspire.Bench.Scenarios.GatewayRateLimitScenario(),
+    new McpAspire.Bench.Scenarios.GatewayScale.GatewayScaleScenario(),
     new McpAspire.Bench.Scenarios.RedisClientScenario(),
     new McpAspire.Bench.Scenarios.ServiceAuthScenario(),
     new McpAspire.Bench.Scenarios.SessionStoreScenario(),
@@ -16,7 +17,7 @@ IScenario[] scenarios =
     new McpAspire.Bench.Scenarios.ToolHostMessagesScenario(),
 ];
 
-string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-ratelimit", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store", "service-auth"];
+string[] planned = ["redis-client", "state-touch", "toolhost-call", "toolhost-messages", "gateway-overhead", "gateway-scale", "gateway-ratelimit", "gateway-auth", "apphost-start", "dashboard-ingest", "session-store", "service-auth"];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -189,6 +189,23 @@ public sealed class StatelessForwardingTests
     }
 
     [Fact]
+    public async Task A_call_with_duplicate_keys_is_not_forwarded_and_gets_the_sdks_answer()
+    {
+        await using var toolHost = await RunningApp.ToolHostAsync();
+        await using var gateway = await GatewayForAsync(toolHost.McpUri);
+
+        // Which "message" would a downstream see? The gateway's parser refuses duplicates (found while parsing, however
+        // deep), so the call is not relayed as bytes; the SDK, which takes the last value, answers it on its own path.
+        var duplicate = await RawMcp.SendAsync(gateway.Http, Call2026(gateway.McpUri, "toolhost__echo", """{"message":"a","message":"b"}"""));
+
+        Assert.True(duplicate.Status == System.Net.HttpStatusCode.OK, $"{(int)duplicate.Status}: {duplicate.Body}");
+        var result = duplicate.Messages.Last().GetProperty("result");
+        Assert.Equal("b", result.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("mcpaspire-gateway", result.GetProperty("_meta").GetProperty("io.modelcontextprotocol/serverInfo").GetProperty("name").GetString());
+        Assert.Equal(0, await ForwardedAsync(gateway, "toolhost"));
+    }
+
+    [Fact]
     public async Task Unknown_and_denied_tools_keep_the_gateways_own_errors_and_are_not_forwarded()
     {
         await using var toolHost = await RunningApp.ToolHostAsync();

@@ -21,7 +21,7 @@ namespace McpAspire.Bench.Scenarios;
 /// on its downstream session through the SDK client, to show what forwarding saves). At 64 callers and at one caller
 /// (the added latency without queueing): throughput, p50/p99, CPU and allocations per call. Then <c>tools/list</c>
 /// answered from the gateway's catalog. Tool host, relay, gateways and load generator share this process (and the
-/// machine's two cores). Args: [seconds=8].
+/// machine's two cores). Args: [seconds=8] [--only LABEL] (one path, one round: to profile it).
 /// </summary>
 public sealed class GatewayOverheadScenario : IScenario
 {
@@ -75,6 +75,16 @@ public sealed class GatewayOverheadScenario : IScenario
             // rounds (each warmed by LoadLoop) and each keeps its best round, so neither order nor drift nor warm-up
             // favours a side.
             string[] labels = ["direct", "relay", "gateway_2026", "gateway_2025_session", "gateway_forwarding_off"];
+            // --only LABEL: that path alone, one round at 64 callers (to profile it).
+            if (Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length)
+            {
+                Func<int, CancellationToken, Task>[] paths = [Direct, ThroughRelay, Through, ThroughSession, ThroughForwardingOff];
+                var only = await LoadLoop.RunAsync(Callers, duration, paths[Array.IndexOf(labels, args[at + 1])], cancellationToken);
+                BenchResult.Report(Name_, $"{args[at + 1]}_{Callers}_calls_per_s", only.PerSecond, "calls/s");
+                BenchResult.Report(Name_, $"{args[at + 1]}_{Callers}_cpu_per_call", only.UserCpuMicrosecondsPerOperation + only.KernelCpuMicrosecondsPerOperation, "us");
+                BenchResult.Report(Name_, $"{args[at + 1]}_{Callers}_allocated_per_call", only.AllocatedBytesPerOperation / 1024, "KiB");
+                return 0;
+            }
             var many = await LoadLoop.AlternateAsync(Callers, duration, 3, [Direct, ThroughRelay, Through, ThroughSession, ThroughForwardingOff], cancellationToken);
             var one = await LoadLoop.AlternateAsync(1, duration, 2, [Direct, ThroughRelay, Through, ThroughSession], cancellationToken);
             var listing = await LoadLoop.RunAsync(Callers, duration, (_, ct) => SendAsync(http, throughUri, list, "tools/list", null, ct), cancellationToken);

@@ -36,9 +36,15 @@ public static class OpenTelemetryExtensions
         ArgumentNullException.ThrowIfNull(builder);
         // HttpClient's per-request "Start processing / Received response" lines are Information: noise in the
         // dashboard's structured logs. Configuration (Logging:LogLevel:System.Net.Http.HttpClient) still wins.
-        if (builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] is null)
+        // StackExchange.Redis logs every step of each connect at Information (~28 records per service start, each
+        // written to the console, which DCP streams to the AppHost and the dashboard, and exported over OTLP): on this
+        // 2-core machine that is CPU every service start competes for. Its warnings and errors still show.
+        foreach (var category in (string[])["System.Net.Http.HttpClient", "StackExchange.Redis"])
         {
-            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
         }
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -15,7 +15,9 @@ namespace McpAspire.Bench.Scenarios;
 /// with 200 and no check Degraded or Unhealthy (so the gateway counts only once it is connected to the tool host, and
 /// the state service only once it is subscribed to Redis). Then it is SIGTERMed as a group and timed until the
 /// AppHost, DCP and every process under them are gone. Median of several runs (default 3, <c>--runs N</c>) after one
-/// warm-up each.
+/// warm-up each. Also reports the CPU seconds (user + system) every process of the tree had spent when all was healthy,
+/// in total and per resource (<c>cpu_to_all_healthy_*</c>: apphost, platform = DCP + dashboard, each service), which
+/// depend far less on machine load than wall time, and the 1-minute load average before and after.
 /// </summary>
 public sealed class AppHostStartScenario : IScenario
 {
@@ -50,6 +52,9 @@ public sealed class AppHostStartScenario : IScenario
             ["ours"] = ([], [], []),
             ["floor"] = ([], [], []),
         };
+        // CPU seconds until all healthy: the whole tree, and per resource (ours: apphost, platform, each service).
+        var cpu = new Dictionary<string, Dictionary<string, List<double>>> { ["ours"] = [], ["floor"] = [] };
+        var loadBefore = LoadAverage();
         // Alternate ours and the floor so a change in machine load hits both; the first round warms disk caches.
         for (var run = -1; run < runs; run++)
         {
@@ -66,6 +71,14 @@ public sealed class AppHostStartScenario : IScenario
                     results[name].Start.Add(result.Value.StartSeconds);
                     results[name].Stop.Add(result.Value.StopSeconds);
                     results[name].Left.Add(result.Value.Left);
+                    foreach (var (resource, seconds) in result.Value.Cpu.ByResource.Append(new("total", result.Value.Cpu.Total)))
+                    {
+                        if (!cpu[name].TryGetValue(resource, out var list))
+                        {
+                            cpu[name][resource] = list = [];
+                        }
+                        list.Add(seconds);
+                    }
                 }
             }
         }
@@ -79,12 +92,20 @@ public sealed class AppHostStartScenario : IScenario
             BenchResult.Report(Name, "stop_minus_floor", Median(oursStop) - Median(floorStop), "s");
             BenchResult.Report(Name, "processes_left_after_stop", oursLeft.Sum() + floorLeft.Sum(), "count");
             BenchResult.Report(Name, "runs", oursStart.Count, "count");
+            BenchResult.Report(Name, "cpu_to_all_healthy", Median(cpu["ours"]["total"]), "s", Median(cpu["floor"]["total"]));
+            foreach (var (resource, list) in cpu["ours"].Where(r => r.Key != "total").OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                BenchResult.Report(Name, $"cpu_to_all_healthy_{resource}", Median(list), "s",
+                    cpu["floor"].TryGetValue(resource, out var floorList) ? Median(floorList) : null);
+            }
+            BenchResult.Report(Name, "load_average_1m_before", loadBefore, "load");
+            BenchResult.Report(Name, "load_average_1m_after", LoadAverage(), "load");
         }
         BenchResult.ReportFooter(Name, errors);
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<(double StartSeconds, double StopSeconds, int Left)?> RunOnceAsync(string dll, string portArg, int services, CancellationToken ct)
+    private static async Task<(double StartSeconds, double StopSeconds, int Left, (double Total, Dictionary<string, double> ByResource) Cpu)?> RunOnceAsync(string dll, string portArg, int services, CancellationToken ct)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("setsid", ["dotnet", dll, $"{portArg}={port}"])
@@ -125,6 +146,7 @@ public sealed class AppHostStartScenario : IScenario
             }
         }
         var startSeconds = sw.Elapsed.TotalSeconds;
+        var cpu = ProcessCpu.Snapshot(process.Id);
         // The AppHost itself, its descendants, and DCP (detached) with everything under it.
         List<int> tree = [process.Id, .. ProcessTable.AppHostTree(process.Id)];
         sw.Restart();
@@ -152,7 +174,7 @@ public sealed class AppHostStartScenario : IScenario
         {
             Console.Error.WriteLine($"apphost-start: {left} process(es) of {Path.GetFileName(dll)} left 60 s after SIGTERM");
         }
-        return (startSeconds, stopSeconds, left);
+        return (startSeconds, stopSeconds, left, cpu);
     }
 
     /// <summary>200 and nothing Degraded or Unhealthy in the report (ours write JSON with each check's status).</summary>
@@ -201,6 +223,9 @@ public sealed class AppHostStartScenario : IScenario
         }
         return [.. urls];
     }
+
+    private static double LoadAverage() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static int FreePort()
     {

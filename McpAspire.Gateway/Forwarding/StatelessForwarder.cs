@@ -137,12 +137,14 @@ internal sealed partial class StatelessForwarder
                     response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                     break;
                 }
-                catch (HttpRequestException ex)
+                // A SocketException can escape the handler unwrapped: the chaos soak saw one from reading the remote
+                // end point of a connection the killed tool host had just reset, which became an empty 500.
+                catch (Exception ex) when (ex is HttpRequestException or System.Net.Sockets.SocketException)
                 {
                     LogForwardFailed(_logger, name, ex.Message);
                     if (attempt >= attempts)
                     {
-                        errorType = nameof(HttpRequestException);
+                        errorType = ex.GetType().Name;
                         await context.WriteErrorAsync(GatewayErrorCodes.DownstreamConnectionError, DownstreamErrors.Connection(name, ex.Message).Message, cancellationToken).ConfigureAwait(false);
                         return;
                     }
@@ -164,10 +166,10 @@ internal sealed partial class StatelessForwarder
             errorType = "timeout";
             await context.WriteErrorAsync(GatewayErrorCodes.DownstreamTimeout, DownstreamErrors.Timeout(name, timeoutAfter).Message, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
         {
             // The server's side broke while the answer was on its way.
-            errorType = nameof(IOException);
+            errorType = ex.GetType().Name;
             LogForwardFailed(_logger, name, ex.Message);
             await context.WriteErrorAsync(GatewayErrorCodes.DownstreamConnectionError, DownstreamErrors.Connection(name, ex.Message).Message, cancellationToken).ConfigureAwait(false);
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
-using System.Net.Sockets;
 using McpAspire.TestSupport;
 
 namespace McpAspire.Bench.Scenarios;
@@ -54,7 +53,7 @@ public sealed class AppHostStartScenario : IScenario
         };
         // CPU seconds until all healthy: the whole tree, and per resource (ours: apphost, platform, each service).
         var cpu = new Dictionary<string, Dictionary<string, List<double>>> { ["ours"] = [], ["floor"] = [] };
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.OneMinute();
         // Alternate ours and the floor so a change in machine load hits both; the first round warms disk caches.
         for (var run = -1; run < runs; run++)
         {
@@ -99,7 +98,7 @@ public sealed class AppHostStartScenario : IScenario
                     cpu["floor"].TryGetValue(resource, out var floorList) ? Median(floorList) : null);
             }
             BenchResult.Report(Name, "load_average_1m_before", loadBefore, "load");
-            BenchResult.Report(Name, "load_average_1m_after", LoadAverage(), "load");
+            BenchResult.Report(Name, "load_average_1m_after", MachineLoad.OneMinute(), "load");
         }
         BenchResult.ReportFooter(Name, errors);
         return errors == 0 ? 0 : 1;
@@ -107,7 +106,7 @@ public sealed class AppHostStartScenario : IScenario
 
     private static async Task<(double StartSeconds, double StopSeconds, int Left, (double Total, Dictionary<string, double> ByResource) Cpu)?> RunOnceAsync(string dll, string portArg, int services, CancellationToken ct)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var psi = new ProcessStartInfo("setsid", ["dotnet", dll, $"{portArg}={port}"])
         {
             RedirectStandardOutput = true,
@@ -116,9 +115,9 @@ public sealed class AppHostStartScenario : IScenario
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
         psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        psi.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
-        psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
-        psi.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        psi.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort.Next()}";
+        psi.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}";
+        psi.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}";
         psi.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         var sw = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
@@ -224,15 +223,6 @@ public sealed class AppHostStartScenario : IScenario
         return [.. urls];
     }
 
-    private static double LoadAverage() =>
-        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static double Median(List<double> values)
     {

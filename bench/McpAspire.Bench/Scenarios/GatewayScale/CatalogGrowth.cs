@@ -64,7 +64,7 @@ public static class CatalogGrowth
             }
             figures.Add("catalog", "list_changed_to_catalog_p50", n, Percentiles.Of(propagation, 50), "ms");
             figures.Add("catalog", "list_changed_to_catalog_max", n, propagation.Max(), "ms");
-            ScaleFigures.Note($"catalog_load_average_{n}", ScaleFigures.LoadAverage(), "load");
+            ScaleFigures.Note($"catalog_load_average_{n}", MachineLoad.OneMinute(), "load");
             Console.Error.WriteLine($"catalog {n} servers ({expected} tools): done");
         }
     }

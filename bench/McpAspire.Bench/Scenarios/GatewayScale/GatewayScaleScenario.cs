@@ -26,7 +26,7 @@ public sealed class GatewayScaleScenario : IScenario
         int[] stdio = quick ? [1, 2] : [1, 10, 25];
         var listings = quick ? 10 : 100;
         var started = DateTime.UtcNow;
-        var loadAtStart = ScaleFigures.LoadAverage();
+        var loadAtStart = MachineLoad.OneMinute();
 
         var figures = new ScaleFigures();
         using var handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -50,7 +50,7 @@ public sealed class GatewayScaleScenario : IScenario
         }
 
         var minutes = (DateTime.UtcNow - started).TotalMinutes;
-        var loadAtEnd = ScaleFigures.LoadAverage();
+        var loadAtEnd = MachineLoad.OneMinute();
         ScaleFigures.Note("load_average_start", loadAtStart, "load");
         ScaleFigures.Note("load_average_end", loadAtEnd, "load");
         ScaleFigures.Note("minutes", minutes, "min");

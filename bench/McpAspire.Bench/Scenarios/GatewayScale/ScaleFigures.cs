@@ -26,17 +26,4 @@ public sealed class ScaleFigures
     /// <summary>Reports a figure that is not plotted (a goal's verdict, a count).</summary>
     public static void Note(string metric, double value, string unit, double? baseline = null) =>
         BenchResult.Report(Scenario, metric, value, unit, baseline);
-
-    /// <summary>The machine's one-minute load average (the machine is shared; every figure is read beside it).</summary>
-    public static double LoadAverage()
-    {
-        try
-        {
-            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return -1;
-        }
-    }
 }

@@ -36,7 +36,7 @@ public static class SessionGrowth
             figures.Add("sessions", "redis_bytes_per_session", n, (redis - baseRedis) / (double)n, "B");
             figures.Add("sessions", "gateways_rss_MiB", n, rss / 1048576.0, "MiB");
             ScaleFigures.Note($"sessions_redis_keys_{n}", await pair.RedisKeysAsync().ConfigureAwait(false), "keys");
-            ScaleFigures.Note($"sessions_load_average_{n}", ScaleFigures.LoadAverage(), "load");
+            ScaleFigures.Note($"sessions_load_average_{n}", MachineLoad.OneMinute(), "load");
             Console.Error.WriteLine($"sessions {n}: {step / seconds:F0}/s, gateways +{(rss - baseRss) / 1048576.0:F1} MiB, redis +{(redis - baseRedis) / 1048576.0:F1} MiB");
         }
         // Where a session's Redis bytes are: each of its keys (the shared index keys add an entry per session besides).

@@ -47,7 +47,7 @@ public static class StdioGrowth
                 figures.Add("stdio", "removed_until_reaped", n, removed.Elapsed.TotalMilliseconds, "ms");
                 var after = ProcessTable.Descendants(gateway.Pid);
                 ScaleFigures.Note($"stdio_child_processes_left_{n}", after.Count + left.Count, "processes");
-                ScaleFigures.Note($"stdio_load_average_{n}", ScaleFigures.LoadAverage(), "load");
+                ScaleFigures.Note($"stdio_load_average_{n}", MachineLoad.OneMinute(), "load");
                 figures.Errors += after.Count + left.Count;
                 Console.Error.WriteLine($"stdio {n}: {children.Count} children, {after.Count + left.Count} left after removal");
             }

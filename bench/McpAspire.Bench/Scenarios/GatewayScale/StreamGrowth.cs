@@ -43,7 +43,7 @@ public static class StreamGrowth
                 figures.Add("streams", $"{kind}_notified_max", n, delays.Count == 0 ? 0 : delays.Max(), "ms");
                 ScaleFigures.Note($"streams_{kind}_missed_{n}", missed, "streams");
                 ScaleFigures.Note($"streams_{kind}_gateways_rss_{n}", pair.GatewaysRssBytes() / 1048576.0, "MiB");
-                ScaleFigures.Note($"streams_load_average_{n}", ScaleFigures.LoadAverage(), "load");
+                ScaleFigures.Note($"streams_load_average_{n}", MachineLoad.OneMinute(), "load");
                 figures.Errors += missed;
                 Console.Error.WriteLine($"streams {kind} {n}: p99 {Percentiles.Of(delays, 99):F0} ms, missed {missed}");
             }
